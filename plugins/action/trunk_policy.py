@@ -1,0 +1,93 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) voip.trunk_security contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.errors import AnsibleActionFail
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.voip.trunk_security.plugins.module_utils.assessment import (
+    FAIL_ON,
+    assess_host,
+    failures,
+)
+
+try:
+    import jmespath
+    HAS_JMESPATH = True
+except ImportError:
+    HAS_JMESPATH = False
+
+ARGUMENT_SPEC = {
+    'trunks': {'type': 'list', 'elements': 'raw'},
+    'source': {'type': 'raw'},
+    'query': {'type': 'str'},
+    'fail_on': {'type': 'str', 'choices': list(FAIL_ON), 'default': 'blockers'},
+}
+
+
+class ActionModule(ActionBase):
+    """Assess the host's trunks on the controller; never changes anything."""
+
+    _supports_check_mode = True
+    _supports_async = False
+    TRANSFERS_FILES = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ActionModule, self).run(tmp, task_vars)
+        del tmp
+        validation, args = self.validate_argument_spec(
+            argument_spec=ARGUMENT_SPEC,
+            mutually_exclusive=[('trunks', 'source')],
+            required_together=[('source', 'query')],
+        )
+        del validation
+        trunks = self._trunks(args, task_vars or {})
+        assessment = assess_host(trunks)
+        result.update(assessment)
+        result['changed'] = False
+        reasons = failures(assessment['trunks'], args['fail_on'])
+        if reasons:
+            result['failed'] = True
+            result['msg'] = '%d problem(s) on this host\'s trunks (fail_on=%s): %s' % (
+                len(reasons), args['fail_on'], ' | '.join(reasons))
+        else:
+            counts = assessment['counts']
+            result['msg'] = '%d trunk(s): %d required, %d optional, %d with blockers, %d invalid' % (
+                counts['trunks'], counts['required'], counts['optional'], counts['blockers'], counts['invalid'])
+        return result
+
+    def _trunks(self, args, task_vars):
+        if args.get('source') is not None:
+            return self._query(args['source'], args['query'])
+        if args.get('query') is not None:
+            raise AnsibleActionFail('query needs source: the data the JMESPath expression applies to')
+        if args.get('trunks') is not None:
+            return args['trunks']
+        if 'sip_trunks' not in task_vars:
+            raise AnsibleActionFail('no trunks to assess: set the host variable sip_trunks, or give trunks, '
+                                    'or source and query')
+        trunks = self._templar.template(task_vars['sip_trunks'])
+        if not isinstance(trunks, list):
+            raise AnsibleActionFail('sip_trunks must be a list of trunks, found %s' % type(trunks).__name__)
+        return trunks
+
+    @staticmethod
+    def _query(source, query):
+        if not HAS_JMESPATH:
+            raise AnsibleActionFail('query needs the jmespath Python library on the controller: pip install jmespath')
+        try:
+            found = jmespath.search(query, source)
+        except jmespath.exceptions.JMESPathError as error:
+            raise AnsibleActionFail('query %r is not a valid JMESPath expression: %s' % (query, error))
+        if found is None:
+            raise AnsibleActionFail('query %r matched nothing in source: check the expression against the data' % query)
+        if isinstance(found, dict):
+            found = [found]
+        if not isinstance(found, list):
+            raise AnsibleActionFail('query %r must give a list of trunks, it gave %s %r' % (query, type(found).__name__, found))
+        return found

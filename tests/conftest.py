@@ -1,0 +1,48 @@
+# Copyright (c) voip.trunk_security contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Make the checkout importable as ``ansible_collections.voip.trunk_security``.
+
+The repository root is the collection; tests import it the way Ansible does, through a
+collections path that links ``ansible_collections/voip/trunk_security`` to the checkout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def collections_path() -> Path:
+    """A directory holding ansible_collections/voip/trunk_security -> the checkout."""
+    digest = hashlib.sha256(str(REPO).encode()).hexdigest()[:10]
+    base = Path(tempfile.gettempdir()) / ('voip-trunk-security-' + digest)
+    link = base / 'ansible_collections' / 'voip' / 'trunk_security'
+    if not (link.is_symlink() and link.resolve() == REPO):
+        link.parent.mkdir(parents=True, exist_ok=True)
+        tmp = link.with_name('trunk_security.%d' % os.getpid())
+        tmp.symlink_to(REPO, target_is_directory=True)
+        os.replace(tmp, link)
+    return base
+
+
+COLLECTIONS_PATH = collections_path()
+if str(COLLECTIONS_PATH) not in sys.path:
+    sys.path.insert(0, str(COLLECTIONS_PATH))
+
+
+@pytest.fixture(scope='session')
+def collections_dir() -> Path:
+    return COLLECTIONS_PATH
+
+
+@pytest.fixture(scope='session')
+def repo_root() -> Path:
+    return REPO

@@ -11,13 +11,13 @@ DOCUMENTATION = r'''
 name: tls_srtp_policy
 short_description: Decide whether a SIP trunk needs TLS and SRTP on the gateway side
 version_added: 1.0.0
-author: voip.trunk_security contributors
+author: voip.trunk_security contributors (@voip-trunk-security)
 description:
   - Applies the trunk security policy to one trunk (a dict) or to a host's list of trunks.
   - TLS and SRTP are required when some point of the network path between the Mediation
-    Server and the provider is accessible to more than a limited set of non-IT personnel:
-    a public connection, an exposed mediation subnet, a VPN weaker than AES-128, or an
-    exposed segment.
+    Server and the provider is accessible to more than a limited set of non-IT personnel
+    (a public connection, an exposed mediation subnet, a VPN weaker than AES-128, or an
+    exposed segment).
   - The same engine as the M(voip.trunk_security.trunk_policy) module; the model, the rule
     ids and the result are documented in the collection's C(docs/policy.md).
   - A malformed trunk (unknown key, unknown value, wrong type, duplicate name in a list)

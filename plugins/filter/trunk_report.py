@@ -11,7 +11,7 @@ DOCUMENTATION = r'''
 name: trunk_report
 short_description: Gather many hosts' trunk assessments into one report
 version_added: 1.0.0
-author: voip.trunk_security contributors
+author: voip.trunk_security contributors (@voip-trunk-security)
 description:
   - Takes a mapping of host name to the registered result of M(voip.trunk_security.trunk_policy)
     and returns one report with per-host results and totals, ready for

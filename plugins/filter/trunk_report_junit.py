@@ -11,7 +11,7 @@ DOCUMENTATION = r'''
 name: trunk_report_junit
 short_description: Render a trunk security report as JUnit XML
 version_added: 1.0.0
-author: voip.trunk_security contributors
+author: voip.trunk_security contributors (@voip-trunk-security)
 description:
   - One test suite per host and one test case per trunk, so CI pipelines show each trunk.
   - A trunk with blockers, or an invalid trunk, is a failure; the decision, reasons and

@@ -11,7 +11,7 @@ DOCUMENTATION = r'''
 name: trunk_report_table
 short_description: Render a trunk security report as a compact text table
 version_added: 1.0.0
-author: voip.trunk_security contributors
+author: voip.trunk_security contributors (@voip-trunk-security)
 description:
   - One line per trunk with host, trunk, connection, decision, TLS, SRTP and the ids of its
     blockers and warnings, then a summary line.

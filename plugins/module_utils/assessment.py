@@ -43,7 +43,7 @@ def assess_host(trunks):
 
 
 def count(entries):
-    counts = dict.fromkeys(COUNT_KEYS, 0)
+    counts = {key: 0 for key in COUNT_KEYS}
     counts['trunks'] = len(entries)
     for entry in entries:
         if not entry['valid']:
@@ -76,7 +76,7 @@ def build_report(assessments):
     listed under ``skipped`` with the reason, not silently dropped.
     """
     hosts, skipped = {}, {}
-    totals = dict.fromkeys(COUNT_KEYS, 0)
+    totals = {key: 0 for key in COUNT_KEYS}
     for host in sorted(assessments):
         assessment = assessments[host]
         if not isinstance(assessment, dict) or 'trunks' not in assessment or assessment.get('skipped'):
@@ -93,7 +93,7 @@ def _why_skipped(assessment):
     if not isinstance(assessment, dict):
         return 'not assessed'
     if assessment.get('skipped'):
-        return 'no trunks (neither sip_trunks nor trunk_security_source is set)'
+        return 'no trunks: neither sip_trunks nor trunk_security_source is set'
     return assessment.get('msg') or 'not assessed'
 
 
@@ -163,8 +163,9 @@ def junit_xml(report, suite_name='trunk-security'):
                 failure = ET.SubElement(case, 'failure', type=','.join(b['rule'] for b in entry['blockers']),
                                         message='; '.join(b['message'] for b in entry['blockers']))
                 failure.text = '\n'.join('%s: %s' % (b['rule'], b['message']) for b in entry['blockers'])
-            out = ['decision: %s (TLS %s, SRTP %s)' % (entry['decision'], _status(entry['tls']['enable'], entry['tls']['required']),
-                                                        _status(entry['srtp']['enable'], entry['srtp']['required']))]
+            out = ['decision: %s (TLS %s, SRTP %s)' % (
+                entry['decision'], _status(entry['tls']['enable'], entry['tls']['required']),
+                _status(entry['srtp']['enable'], entry['srtp']['required']))]
             out.extend('%s: %s' % (r['rule'], r['message']) for r in entry['reasons'])
             out.extend('warning %s: %s' % (w['rule'], w['message']) for w in entry['warnings'])
             ET.SubElement(case, 'system-out').text = '\n'.join(out)

@@ -12,7 +12,7 @@ DOCUMENTATION = r'''
 module: trunk_policy
 short_description: Assess a host's SIP trunks against the TLS/SRTP policy
 version_added: 1.0.0
-author: voip.trunk_security contributors
+author: voip.trunk_security contributors (@voip-trunk-security)
 description:
   - Decides, for every SIP trunk of a host, whether TLS (signalling) and SRTP (media) are
     required on the gateway side, the side of the Mediation Server facing the trunk.

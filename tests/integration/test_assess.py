@@ -1,0 +1,137 @@
+# Copyright (c) voip.trunk_security contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""playbooks/assess.yml on the bundled example inventory and on bad inventories."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+import yaml
+
+EXPECTED = {
+    # host, trunk: (decision, tls enable, srtp enable, blockers, warnings)
+    ('med-lon-01', 'lon-public-primary'): ('required', True, True, [], []),
+    ('med-lon-01', 'lon-public-nosrtp'): ('required', True, True, ['provider-lacks-srtp'], []),
+    ('med-par-01', 'par-mpls-private'): ('optional', False, False, [], []),
+    ('med-par-01', 'par-mpls-office-lan'): ('required', True, True, [], []),
+    ('med-par-01', 'par-vpn-strong'): ('optional', True, True, [], []),
+    ('med-par-01', 'par-vpn-legacy-3des'): ('required', True, True, [], []),
+    ('med-par-01', 'par-vpn-tcp'): ('optional', False, False, [], ['udp-over-tcp']),
+    ('med-nyc-01', 'nyc-wg-tunnel'): ('optional', True, True, [], []),
+    ('med-nyc-01', 'nyc-internet-backup'): ('required', True, True, [], []),
+}
+
+
+@pytest.fixture(scope='module')
+def example_run(repo_root, tmp_path_factory, ansible_env):
+    """One assess.yml run on the example inventory, from a scratch working directory."""
+    import subprocess
+    from conftest import ansible_bin  # noqa: E402 (the integration conftest)
+
+    cwd = tmp_path_factory.mktemp('assess')
+    done = subprocess.run([ansible_bin('ansible-playbook'), '-i', str(repo_root / 'examples' / 'inventory'),
+                           str(repo_root / 'playbooks' / 'assess.yml')],
+                          cwd=str(cwd), env=ansible_env, capture_output=True, text=True, timeout=300, check=False)
+    return cwd, done
+
+
+def test_example_reports_are_written_under_reports_of_the_current_directory(example_run):
+    cwd, done = example_run
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (cwd / 'reports' / 'trunk-security.json').is_file()
+    assert (cwd / 'reports' / 'trunk-security.junit.xml').is_file()
+    assert str(cwd / 'reports' / 'trunk-security.json') in done.stdout
+
+
+def test_example_json_report_has_every_trunk_decided(example_run):
+    cwd, _ = example_run
+    report = json.loads((cwd / 'reports' / 'trunk-security.json').read_text())
+    found = {}
+    for host, data in report['hosts'].items():
+        for trunk in data['trunks']:
+            found[(host, trunk['name'])] = (trunk['decision'], trunk['tls']['enable'], trunk['srtp']['enable'],
+                                            [b['rule'] for b in trunk['blockers']],
+                                            [w['rule'] for w in trunk['warnings']])
+    assert found == EXPECTED
+    assert report['summary'] == {'trunks': 9, 'required': 5, 'optional': 4, 'blockers': 1, 'invalid': 0,
+                                 'compliant': 8, 'warnings': 1, 'hosts': 3}
+    assert report['skipped'] == {}
+
+
+def test_example_junit_has_a_case_per_trunk_and_fails_the_blocked_one(example_run):
+    cwd, _ = example_run
+    root = ET.parse(str(cwd / 'reports' / 'trunk-security.junit.xml')).getroot()
+    assert root.tag == 'testsuites'
+    assert (root.get('tests'), root.get('failures')) == ('9', '1')
+    cases = {(c.get('classname'), c.get('name')): c for c in root.iter('testcase')}
+    assert len(cases) == 9
+    failed = [key for key, case in cases.items() if case.find('failure') is not None]
+    assert failed == [('trunk-security.med-lon-01', 'lon-public-nosrtp')]
+    assert cases[failed[0]].find('failure').get('type') == 'provider-lacks-srtp'
+    assert 'decision: optional (TLS off, SRTP off)' in cases[('trunk-security.med-par-01', 'par-mpls-private')].findtext(
+        'system-out')
+
+
+def test_example_table_is_printed(example_run):
+    _, done = example_run
+    assert 'HOST        TRUNK                CONNECTION  DECISION  TLS       SRTP      BLOCKERS / WARNINGS' in done.stdout
+    assert ('med-lon-01  lon-public-nosrtp    public      required  required  required  BLOCKER provider-lacks-srtp'
+            in done.stdout)
+    assert 'med-par-01  par-vpn-tcp          vpn         optional  off       off       warn udp-over-tcp' in done.stdout
+    assert '3 host(s), 9 trunk(s): 5 required, 4 optional, 1 with blockers, 0 invalid' in done.stdout
+
+
+def write_inventory(path, hosts):
+    path.write_text(yaml.safe_dump({'all': {'hosts': hosts}}))
+    return path
+
+
+def test_fail_on_blockers_fails_after_writing_the_reports(run_playbook, repo_root, tmp_path):
+    run = run_playbook(repo_root / 'playbooks' / 'assess.yml', inventory=repo_root / 'examples' / 'inventory',
+                       extra_vars={'trunk_security_fail_on': 'blockers', 'trunk_security_report_dir': str(tmp_path / 'r')})
+    assert run.rc == 2, run
+    assert '1 trunk(s) with blockers and 0 invalid trunk(s)' in run.stdout, run
+    assert (tmp_path / 'r' / 'trunk-security.junit.xml').is_file()
+
+
+def test_check_mode_still_writes_the_reports(run_playbook, repo_root, tmp_path):
+    run = run_playbook(repo_root / 'playbooks' / 'assess.yml', '--check', inventory=repo_root / 'examples' / 'inventory',
+                       extra_vars={'trunk_security_report_dir': str(tmp_path / 'r')})
+    assert run.rc == 0, run
+    assert json.loads((tmp_path / 'r' / 'trunk-security.json').read_text())['summary']['trunks'] == 9
+
+
+def test_invalid_trunk_and_host_without_trunks_are_reported(run_playbook, repo_root, tmp_path):
+    inventory = write_inventory(tmp_path / 'inv.yml', {
+        'good': {'sip_trunks': [{'name': 'a', 'connection': 'public', 'provider': {'tls': True, 'srtp': True}}]},
+        'bad': {'sip_trunks': [
+            {'name': 'b1', 'connection': 'private', 'mediation_subnet': {'audience': 'authorized_it'}},
+            {'name': 'b2', 'connection': 'vpn', 'mediation_subnet': {'cidr': '10.0.0.0/33'}},
+        ]},
+        'empty': {},
+    })
+    run = run_playbook(repo_root / 'playbooks' / 'assess.yml', inventory=inventory,
+                       extra_vars={'trunk_security_report_dir': str(tmp_path / 'r'), 'trunk_security_fail_on': 'invalid'})
+    assert run.rc == 2, run
+    report = json.loads((tmp_path / 'r' / 'trunk-security.json').read_text())
+    assert report['summary']['invalid'] == 1
+    b2 = report['hosts']['bad']['trunks'][1]
+    assert b2['valid'] is False
+    assert {p['field'] for p in b2['problems']} == {'vpn', 'mediation_subnet.cidr'}
+    assert report['hosts']['bad']['trunks'][0]['decision'] == 'optional'
+    assert 'empty' in report['skipped']
+    assert 'bad   b2     ?           invalid   -         -         INVALID: mediation_subnet.cidr; vpn' in run.stdout, run
+    assert 'not assessed: empty (no trunks: neither sip_trunks nor trunk_security_source is set)' in run.stdout
+    junit = ET.parse(str(tmp_path / 'r' / 'trunk-security.junit.xml')).getroot()
+    assert [c.get('name') for c in junit.iter('testcase') if c.find('failure') is not None] == ['b2']
+
+
+def test_trunk_security_hosts_limits_the_assessment(run_playbook, repo_root, tmp_path):
+    run = run_playbook(repo_root / 'playbooks' / 'assess.yml', inventory=repo_root / 'examples' / 'inventory',
+                       extra_vars={'trunk_security_report_dir': str(tmp_path / 'r'), 'trunk_security_hosts': 'med-par-01'})
+    assert run.rc == 0, run
+    report = json.loads((tmp_path / 'r' / 'trunk-security.json').read_text())
+    assert list(report['hosts']) == ['med-par-01']

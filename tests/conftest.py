@@ -38,6 +38,19 @@ if str(COLLECTIONS_PATH) not in sys.path:
     sys.path.insert(0, str(COLLECTIONS_PATH))
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config):
+    """Point Ansible, and pytest-ansible when it is installed, at the linked checkout.
+
+    Without ``ansible_unit_inject_only`` pytest-ansible would build its own
+    ``collections/`` tree of symlinks inside the checkout; with it, it only registers
+    the collections path given here with Ansible's collection finder.
+    """
+    os.environ['ANSIBLE_COLLECTIONS_PATH'] = str(COLLECTIONS_PATH)
+    if hasattr(config.option, 'ansible_unit_inject_only'):
+        config.option.ansible_unit_inject_only = True
+
+
 @pytest.fixture(scope='session')
 def collections_dir() -> Path:
     return COLLECTIONS_PATH

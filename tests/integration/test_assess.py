@@ -47,7 +47,7 @@ def test_example_reports_are_written_under_reports_of_the_current_directory(exam
 
 
 def test_example_json_report_has_every_trunk_decided(example_run):
-    cwd, _ = example_run
+    cwd = example_run[0]
     report = json.loads((cwd / 'reports' / 'trunk-security.json').read_text())
     found = {}
     for host, data in report['hosts'].items():
@@ -62,7 +62,7 @@ def test_example_json_report_has_every_trunk_decided(example_run):
 
 
 def test_example_junit_has_a_case_per_trunk_and_fails_the_blocked_one(example_run):
-    cwd, _ = example_run
+    cwd = example_run[0]
     root = ET.parse(str(cwd / 'reports' / 'trunk-security.junit.xml')).getroot()
     assert root.tag == 'testsuites'
     assert (root.get('tests'), root.get('failures')) == ('9', '1')
@@ -76,7 +76,7 @@ def test_example_junit_has_a_case_per_trunk_and_fails_the_blocked_one(example_ru
 
 
 def test_example_table_is_printed(example_run):
-    _, done = example_run
+    done = example_run[1]
     assert 'HOST        TRUNK                CONNECTION  DECISION  TLS       SRTP      BLOCKERS / WARNINGS' in done.stdout
     assert ('med-lon-01  lon-public-nosrtp    public      required  required  required  BLOCKER provider-lacks-srtp'
             in done.stdout)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+import xml.etree.ElementTree as ET
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -17,14 +18,19 @@ from ansible_collections.voip.trunk_security.plugins.module_utils import strengt
 from ansible_collections.voip.trunk_security.plugins.module_utils import trunk_policy as tp
 from ansible_collections.voip.trunk_security.plugins.module_utils.trunk_policy import TrunkInputError
 
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# Characters that str.isdigit() accepts but int() refuses (superscripts, circled digits: Unicode category No)
+# crash the engine with a bare ValueError: that known bug has its own strict xfail tests in test_strength.py and
+# test_trunk_policy.py, so the fuzzing here leaves them out and keeps looking for other failures.
+TEXT = st.text(st.characters(exclude_categories=('Cs', 'No')), max_size=12)
 
 RANK = {'optional': 0, 'required': 1}
 
 # --------------------------------------------------------------------------- strategies of valid trunks
 
-NAMES = st.from_regex(r'\A[A-Za-z0-9_.-]{1,20}\Z', fullmatch=True)
+NAMES = st.text('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-', min_size=1, max_size=20)
 AUDIENCE_OR_NONE = st.sampled_from(tp.AUDIENCE_VALUES + (None,))
 
 CIPHERS = ['null', 'rc4', 'des', 'DES-EDE', 'BF-CBC', '3des', 'DES-EDE3-CBC', 'aes128', 'AES-128-GCM', 'camellia128',
@@ -242,13 +248,22 @@ def test_decision_is_required_iff_some_point_is_exposed(trunk, audience):
 
 # --------------------------------------------------------------------------- malformed input never crashes
 
-SCALARS = (st.none() | st.booleans() | st.integers(-10 ** 6, 10 ** 6) | st.floats(allow_nan=True)
-           | st.text(max_size=12) | st.sampled_from(['vpn', 'public', 'private', 'shared', 'unknown', 'aes256',
-                                                       '10.0.0.0/8', 'wireguard', 'tcp', 'optional', '']))
-KEYS = st.sampled_from(sorted(set(tp._TRUNK_KEYS + tp._PROVIDER_KEYS + tp._SUBNET_KEYS + tp._VPN_KEYS
-                                  + tp._SEGMENT_KEYS + tp._GATEWAY_KEYS))) | st.text(max_size=8)
-ANY = st.recursive(SCALARS, lambda children: st.lists(children, max_size=4)
-                   | st.dictionaries(KEYS | st.integers(0, 3), children, max_size=5), max_leaves=20)
+def any_values(text):
+    scalars = (st.none() | st.booleans() | st.integers(-10 ** 6, 10 ** 6) | st.floats(allow_nan=True)
+               | text | st.sampled_from(['vpn', 'public', 'private', 'shared', 'unknown', 'aes256', '10.0.0.0/8',
+                                         'wireguard', 'tcp', 'optional', '']))
+    keys = st.sampled_from(sorted(set(tp._TRUNK_KEYS + tp._PROVIDER_KEYS + tp._SUBNET_KEYS + tp._VPN_KEYS
+                                      + tp._SEGMENT_KEYS + tp._GATEWAY_KEYS))) | text
+    values = st.recursive(scalars, lambda children: st.lists(children, max_size=3)
+                          | st.dictionaries(keys | st.integers(0, 3), children, max_size=4), max_leaves=10)
+    return keys, values
+
+
+KEYS, ANY = any_values(TEXT)
+# Control characters copied raw into JUnit XML make it unparseable: a known bug with its own strict xfail test in
+# test_assessment.py; the report property below leaves them out.
+XML_TEXT = st.text(st.characters(exclude_categories=('Cs', 'No', 'Cc', 'Cn')), max_size=12)
+XML_KEYS, XML_ANY = any_values(XML_TEXT)
 
 
 def check_outcome(data, index=None):
@@ -286,7 +301,7 @@ PATHS = [(), ('name',), ('connection',), ('provider',), ('provider', 'tls'), ('p
 
 
 @st.composite
-def mutated_trunks(draw):
+def mutated_trunks(draw, text=TEXT, values=ANY):
     trunk = draw(trunks())
     trunk.setdefault('segments', [{'name': 'seg0', 'audience': 'shared'}])
     if not trunk['segments']:
@@ -309,12 +324,12 @@ def mutated_trunks(draw):
         action = draw(st.sampled_from(['replace', 'delete', 'add-unknown']))
         if not path:
             if action == 'add-unknown':
-                trunk[draw(st.text(min_size=1, max_size=8))] = draw(ANY)
+                trunk[draw(text.filter(bool))] = draw(values)
             continue
         key = path[-1]
         if action == 'replace':
             try:
-                parent[key] = draw(ANY)
+                parent[key] = draw(values)
             except (IndexError, TypeError):
                 pass
         elif action == 'delete':
@@ -323,7 +338,7 @@ def mutated_trunks(draw):
             except (KeyError, IndexError, TypeError):
                 pass
         elif isinstance(parent, dict) and isinstance(parent.get(key), dict):
-            parent[key][draw(st.text(min_size=1, max_size=8))] = draw(ANY)
+            parent[key][draw(text.filter(bool))] = draw(values)
     return trunk
 
 
@@ -375,7 +390,10 @@ def test_duplicate_names_are_always_invalid(items, data):
 
 
 @FAST
-@given(st.text(max_size=40))
+@given(st.text(st.characters(exclude_categories=('Cs', 'No')), max_size=40)
+       | st.lists(st.sampled_from(['aes256', 'AES', '256', 'GCM', '3des', 'sha1', 'modp1024', 'group14', 'x25519', 'esn',
+                                   'wireguard', ',', 'foo', 'prfsha384', 'ecp384', 'chacha20poly1305']), max_size=6)
+       .map('-'.join))
 def test_proposals_of_any_text_parse(text):
     proposal = strength.parse_proposal(text)
     for algorithm in proposal.encryption + proposal.key_exchange + proposal.integrity:
@@ -383,3 +401,27 @@ def test_proposals_of_any_text_parse(text):
     for kind in (strength.ENCRYPTION, strength.KEY_EXCHANGE, strength.INTEGRITY):
         found = strength.lookup(kind, text)
         assert found is None or found.kind == kind
+
+
+@FAST
+@given(st.dictionaries(st.sampled_from(['med-a', 'med-b', 'med-c']),
+                       st.lists(trunks() | mutated_trunks(XML_TEXT, XML_ANY), max_size=4), max_size=3))
+def test_reports_of_any_hosts_are_consistent(hosts):
+    assessments = {host: assessment.assess_host(items) for host, items in hosts.items()}
+    report = assessment.build_report(assessments)
+    json.dumps(report)
+    total = sum(len(items) for items in hosts.values())
+    summary = report['summary']
+    assert summary['trunks'] == total and summary['hosts'] == len(hosts)
+    assert summary['required'] + summary['optional'] + summary['invalid'] == total
+    assert summary['blockers'] + summary['compliant'] + summary['invalid'] == total
+    # JUnit: one test case per trunk; a failure exactly for blockers and invalid trunks
+    root = ET.fromstring(assessment.junit_xml(report).split('\n', 1)[1])
+    assert int(root.get('tests')) == total == len(list(root.iter('testcase')))
+    assert int(root.get('failures')) == summary['blockers'] + summary['invalid'] == len(list(root.iter('failure')))
+    # table: header, rule, one line a trunk, summary
+    assert len(assessment.table(report)) == total + 3
+    entries = [entry for items in assessments.values() for entry in items['trunks']]
+    assert (assessment.failures(entries, 'blockers') == []) is (summary['blockers'] + summary['invalid'] == 0)
+    assert (assessment.failures(entries, 'invalid') == []) is (summary['invalid'] == 0)
+    assert assessment.failures(entries, 'never') == []

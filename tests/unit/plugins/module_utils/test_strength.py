@@ -347,3 +347,17 @@ def test_unknown_token_next_to_known_ones_is_reported(text, unknown):
 
 def test_parse_proposal_is_stable_across_calls():
     assert summary('aes256gcm16-prfsha384-ecp384') == summary('aes256gcm16-prfsha384-ecp384')
+
+
+@pytest.mark.xfail(strict=True, raises=ValueError, reason='engine bug: str.isdigit() accepts Unicode digits that '
+                                                          'int() refuses (superscripts, circled digits), so the '
+                                                          'key-exchange parser raises ValueError')
+@pytest.mark.parametrize('name', ['\u00b9', 'group\u00b2', '\u2460', 'dh\u00b9\u2074'])
+def test_unicode_non_decimal_digits_are_unrecognised_not_a_crash(name):
+    assert strength.lookup(KEX, name) is None
+
+
+@pytest.mark.xfail(strict=True, raises=ValueError, reason='engine bug: a proposal token of Unicode non-decimal '
+                                                          'digits crashes parse_proposal with ValueError')
+def test_proposal_with_unicode_superscript_token_lists_it_as_unrecognised():
+    assert strength.parse_proposal('aes256-sha256-\u00b2').unrecognised == ['\u00b2']

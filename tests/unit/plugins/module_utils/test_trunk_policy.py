@@ -1031,6 +1031,19 @@ def test_huge_integers_are_input_errors(mutate):
         evaluate(data)
 
 
+
+@pytest.mark.xfail(strict=True, raises=ValueError, reason='engine bug: a key exchange or proposal token made of '
+                                                          'Unicode non-decimal digits (e.g. superscript two) raises a '
+                                                          'bare ValueError from int() instead of counting as weak')
+@pytest.mark.parametrize('vpn', [{'encryption': 'aes256', 'key_exchange': '\u00b2'},
+                                 {'proposal': 'aes256-sha256-\u00b2'},
+                                 {'encryption': 'aes256', 'key_exchange': 'group\u00b9\u2074'}],
+                         ids=['key_exchange', 'proposal', 'group-superscript'])
+def test_unicode_digit_key_exchange_counts_as_weak(vpn):
+    result = evaluate(vpn_trunk(vpn=vpn))
+    assert result['decision'] == 'required'
+    assert {'vpn-weak-key-exchange', 'vpn-weak-encryption'} & fired(result)
+
 # --------------------------------------------------------------------------- several trunks: assess / evaluate_all
 
 def test_assess_keeps_good_trunks_beside_bad_ones():

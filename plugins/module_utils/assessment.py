@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
 import xml.etree.ElementTree as ET
 
 from ansible_collections.voip.trunk_security.plugins.module_utils import trunk_policy
@@ -143,32 +144,39 @@ def table(report):
     return lines
 
 
+# Characters XML 1.0 cannot carry at all, even escaped.
+_NOT_XML = re.compile(u'[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]')
+
+
+def _xml_text(text):
+    """Text safe for XML: a control character in a bad trunk name must not break the whole report."""
+    return _NOT_XML.sub(lambda m: '\\x%02x' % ord(m.group()), str(text))
+
+
 def junit_xml(report, suite_name='trunk-security'):
     """JUnit XML: a test suite per host, a test case per trunk; blockers and invalid trunks fail."""
-    root = ET.Element('testsuites', name=suite_name)
+    root = ET.Element('testsuites', name=_xml_text(suite_name))
     total_tests = total_failures = 0
     for host, data in sorted(report['hosts'].items()):
-        suite = ET.SubElement(root, 'testsuite', name=host)
+        suite = ET.SubElement(root, 'testsuite', name=_xml_text(host))
         failures_here = 0
         for entry in data['trunks']:
             name = entry['name'] or '#%d' % entry['index']
-            case = ET.SubElement(suite, 'testcase', classname='%s.%s' % (suite_name, host), name=name)
+            case = ET.SubElement(suite, 'testcase', classname=_xml_text('%s.%s' % (suite_name, host)), name=_xml_text(name))
             if not entry['valid']:
                 failures_here += 1
-                failure = ET.SubElement(case, 'failure', type='invalid', message=entry['error'])
-                failure.text = '\n'.join('%s: %s' % (p['field'], p['message']) for p in entry['problems'])
+                _failure(case, 'invalid', entry['error'], ['%s: %s' % (p['field'], p['message']) for p in entry['problems']])
                 continue
             if entry['blockers']:
                 failures_here += 1
-                failure = ET.SubElement(case, 'failure', type=','.join(b['rule'] for b in entry['blockers']),
-                                        message='; '.join(b['message'] for b in entry['blockers']))
-                failure.text = '\n'.join('%s: %s' % (b['rule'], b['message']) for b in entry['blockers'])
+                _failure(case, ','.join(b['rule'] for b in entry['blockers']), '; '.join(b['message'] for b in entry['blockers']),
+                         ['%s: %s' % (b['rule'], b['message']) for b in entry['blockers']])
             out = ['decision: %s (TLS %s, SRTP %s)' % (
                 entry['decision'], _status(entry['tls']['enable'], entry['tls']['required']),
                 _status(entry['srtp']['enable'], entry['srtp']['required']))]
             out.extend('%s: %s' % (r['rule'], r['message']) for r in entry['reasons'])
             out.extend('warning %s: %s' % (w['rule'], w['message']) for w in entry['warnings'])
-            ET.SubElement(case, 'system-out').text = '\n'.join(out)
+            ET.SubElement(case, 'system-out').text = _xml_text('\n'.join(out))
         suite.set('tests', str(len(data['trunks'])))
         suite.set('failures', str(failures_here))
         suite.set('errors', '0')
@@ -178,3 +186,8 @@ def junit_xml(report, suite_name='trunk-security'):
     root.set('failures', str(total_failures))
     root.set('errors', '0')
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding='unicode') + '\n'
+
+
+def _failure(case, kind, message, lines):
+    failure = ET.SubElement(case, 'failure', type=_xml_text(kind), message=_xml_text(message))
+    failure.text = _xml_text('\n'.join(lines))

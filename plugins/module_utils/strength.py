@@ -61,8 +61,6 @@ _IKE_GROUPS = {
 _HASH_BITS = {'md5': 64, 'sha1': 128, 'sha224': 224, 'sha256': 256, 'sha384': 384, 'sha512': 512}
 
 _SEPARATORS = re.compile(r'[\s_\-/.()]+')
-_AES_SIZE = re.compile(r'(128|192|256)')
-_DIGITS = re.compile(r'(\d+)')
 
 
 def canonical(name):
@@ -70,12 +68,26 @@ def canonical(name):
     return _SEPARATORS.sub('', name.strip().lower())
 
 
-def _block_cipher(key, family, default_bits):
-    """AES or Camellia in any mode; the key size is the strength."""
-    match = _AES_SIZE.search(key)
-    bits = int(match.group(1)) if match else default_bits
-    aead = 'gcm' in key or 'ccm' in key
-    return Algorithm(ENCRYPTION, '%s-%d%s' % (family, bits, '-gcm' if 'gcm' in key else '-ccm' if 'ccm' in key else ''), bits, aead)
+_MODES = r'(?:gcm|ccm|cbc|ctr|cfb|ofb|cfb8|cfb1|ecb)'
+_AEAD_TAG = r'(?:gcm|ccm)(?:8|12|16|64|96|128)?'
+# AES or Camellia in any mode, in the spellings of strongSwan (aes256gcm16), OpenVPN and
+# OpenSSL (AES-256-GCM), Azure (GCMAES256), Cisco (esp-aes 256, esp-gcm 256).
+_BLOCK_CIPHER = re.compile(
+    r'^(?:(?P<family>aes|camellia)(?P<pre>' + _MODES + r')?(?P<size>128|192|256)?(?P<post>' + _AEAD_TAG + r'|' + _MODES
+    + r')?|(?P<lead>gcm|ccm)(?P<family2>aes|camellia)?(?P<size2>128|192|256)?)$')
+_CHACHA = re.compile(r'^x?chacha20(?:poly1305)?(?:openssh(?:com)?)?$')
+_BLOWFISH = re.compile(r'^(?:bf|blowfish)(?:' + _MODES + r')?(?:\d{2,3})?(?:' + _MODES + r')?$')
+
+
+def _block_cipher(match):
+    family = match.group('family') or match.group('family2') or 'aes'
+    size = match.group('size') or match.group('size2')
+    # a bare "aes" is AES-128: every AES (and Camellia) key size is at least 128 bits
+    bits = int(size) if size else 128
+    mode = match.group('lead') or match.group('pre') or match.group('post') or ''
+    aead = mode.startswith(('gcm', 'ccm'))
+    name = '%s-%d%s' % (family, bits, ('-' + mode[:3]) if aead else '')
+    return Algorithm(ENCRYPTION, name, bits, aead)
 
 
 _FIXED_CIPHERS = {
@@ -101,25 +113,36 @@ def _parse_cipher(key):
         return Algorithm(ENCRYPTION, name, bits)
     if key.startswith('esp') and len(key) > 3:
         key = key[3:]
-    if 'chacha20' in key:
+        if key in _FIXED_CIPHERS:
+            name, bits = _FIXED_CIPHERS[key]
+            return Algorithm(ENCRYPTION, name, bits)
+    if _CHACHA.match(key):
         return Algorithm(ENCRYPTION, 'chacha20-poly1305', 256, aead=True)
-    if key.startswith(('aes', 'gcmaes', 'ccmaes', 'gcm')) and not any(mac in key for mac in ('gmac', 'xcbc', 'cmac')):
-        return _block_cipher(key, 'aes', 128)
-    if key.startswith('camellia'):
-        return _block_cipher(key, 'camellia', 128)
+    match = _BLOCK_CIPHER.match(key)
+    if match:
+        return _block_cipher(match)
+    if _BLOWFISH.match(key):
+        return Algorithm(ENCRYPTION, 'blowfish', 64)
     return None
+
+
+def _is_number(text):
+    # ASCII digits only: str.isdigit() also takes superscripts and other digits int() refuses
+    return 0 < len(text) <= 6 and text.isascii() and text.isdigit()
 
 
 def _parse_key_exchange(key):
     for prefix in ('dhgroup', 'dhgrp', 'dh', 'group', 'pfs', 'grp'):
-        if key.startswith(prefix) and key[len(prefix):].isdigit():
+        if key.startswith(prefix) and _is_number(key[len(prefix):]):
             key = key[len(prefix):]
             break
-    if key.isdigit():
+    if _is_number(key):
         if key in ('2048', '1024', '768', '1536', '3072', '4096', '6144', '8192'):
             return Algorithm(KEY_EXCHANGE, 'modp' + key, _MODP_BITS[int(key)])
         group = _IKE_GROUPS.get(int(key))
         return Algorithm(KEY_EXCHANGE, group[0], group[1]) if group else None
+    if key in ('prime256v1', 'prime192v1'):
+        key = 'ecp' + key[5:8]
     if key in ('curve25519', 'x25519', 'ecp25519'):
         return Algorithm(KEY_EXCHANGE, 'curve25519', 128)
     if key in ('curve448', 'x448', 'ecp448'):
@@ -156,6 +179,9 @@ def _parse_integrity(key):
         return Algorithm(INTEGRITY, 'aes-xcbc', 128)
     if key in ('aes128gmac', 'aes192gmac', 'aes256gmac'):
         return Algorithm(INTEGRITY, 'aes-gmac', int(key[3:6]))
+    if key in ('none', 'null'):
+        # no separate integrity: fine with an AEAD cipher (GCM, CCM, ChaCha20-Poly1305), else none at all
+        return Algorithm(INTEGRITY, 'none', 0)
     if key in ('poly1305',):
         return Algorithm(INTEGRITY, 'poly1305', 256)
     match = re.match(r'^(md5|sha1|sha(?:2)?(224|256|384|512))(?:\d{2,3})?$', key)

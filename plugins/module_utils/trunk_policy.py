@@ -116,10 +116,16 @@ class TrunkInputError(ValueError):
         return {'trunk': self.trunk, 'message': str(self), 'problems': [p.as_dict() for p in self.problems]}
 
 
+# Python refuses to print integers of more than 4300 digits: describe them instead.
+_HUGE_INT_BITS = 4096
+
+
 def _jsonable(value):
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > _HUGE_INT_BITS:
+        return _show(value)
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
-    return repr(value)
+    return _show(value)
 
 
 def _type_name(value):
@@ -139,11 +145,18 @@ def _type_name(value):
 
 
 def _show(value):
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > _HUGE_INT_BITS:
+        return 'a %d-bit integer' % value.bit_length()
     if isinstance(value, str):
         return repr(str(value))
     if isinstance(value, bool):
         return 'true' if value else 'false'
-    return repr(value) if value is not None else 'null'
+    if isinstance(value, (dict, list, tuple)) and len(value) > 20:
+        return '%s of %d items' % (_type_name(value), len(value))
+    try:
+        return repr(value) if value is not None else 'null'
+    except ValueError:  # a huge integer inside a container
+        return _type_name(value)
 
 
 def _suggest(word, choices):
@@ -201,7 +214,7 @@ class _Reader(object):
             if required:
                 self.problem(field, 'is required')
             return None
-        if accept_int and isinstance(value, int) and not isinstance(value, bool):
+        if accept_int and isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10 ** 6:
             return str(value)
         if not isinstance(value, str) or not value.strip():
             self.problem(field, 'must be a non-empty string, found %s %s' % (_type_name(value), _show(value)), value)
@@ -329,7 +342,7 @@ def _parse_vpn(read, data, connection):
     if vpn.proposal is not None and (vpn.encryption or vpn.integrity or vpn.key_exchange):
         read.problem('vpn.proposal', 'give either a proposal string or encryption/integrity/key_exchange, not both',
                      vpn.proposal)
-    elif vpn.proposal is None and vpn.encryption is None and 'encryption' not in raw:
+    elif raw.get('proposal') is None and raw.get('encryption') is None:
         read.problem('vpn.encryption', "is required: the tunnel's cipher, such as aes-256-gcm (or give vpn.proposal)")
     return vpn
 
@@ -428,6 +441,8 @@ def _judge_vpn(who, vpn):
                 ciphers.append(algorithm)
             else:
                 others.append(algorithm)
+    if ciphers and all(cipher.aead for cipher in ciphers):
+        others = [algorithm for algorithm in others if algorithm.name != 'none']
     if ciphers:
         weakest = min(ciphers, key=_bits)
         if weakest.bits < strength.MIN_ENCRYPTION_BITS:

@@ -244,9 +244,6 @@ def test_junit_of_an_empty_report():
     assert root.findall('testsuite') == []
 
 
-@pytest.mark.xfail(strict=True, raises=ET.ParseError, reason='assessment bug: a control character in a trunk name '
-                                                             'or an unknown key is copied raw into the JUnit XML, '
-                                                             'which then does not parse, hiding every result')
 @pytest.mark.parametrize('trunk', [{'name': 'bad\x01name', 'connection': 'public'},
                                    {'name': 'ok', 'connection': 'public', 'provider': {'\x02': 1}}],
                          ids=['name', 'unknown-key'])

@@ -27,6 +27,7 @@ ARGUMENT_SPEC = {
     'source': {'type': 'raw'},
     'query': {'type': 'str'},
     'fail_on': {'type': 'str', 'choices': list(FAIL_ON), 'default': 'blockers'},
+    'no_trunks': {'type': 'str', 'choices': ['fail', 'skip'], 'default': 'fail'},
 }
 
 
@@ -47,6 +48,12 @@ class ActionModule(ActionBase):
         )
         del validation
         trunks = self._trunks(args, task_vars or {})
+        if trunks is None:
+            if args['no_trunks'] == 'skip':
+                result.update(skipped=True, changed=False, msg='no trunks on this host')
+                return result
+            raise AnsibleActionFail('no trunks to assess: set the host variable sip_trunks (or trunk_security_source '
+                                    'and trunk_security_query), or give trunks, or source and query')
         assessment = assess_host(trunks)
         result.update(assessment)
         result['changed'] = False
@@ -62,19 +69,25 @@ class ActionModule(ActionBase):
         return result
 
     def _trunks(self, args, task_vars):
+        """The trunks to assess, from the arguments or else the host's variables; None when there are none."""
         if args.get('source') is not None:
             return self._query(args['source'], args['query'])
         if args.get('query') is not None:
             raise AnsibleActionFail('query needs source: the data the JMESPath expression applies to')
         if args.get('trunks') is not None:
             return args['trunks']
-        if 'sip_trunks' not in task_vars:
-            raise AnsibleActionFail('no trunks to assess: set the host variable sip_trunks, or give trunks, '
-                                    'or source and query')
-        trunks = self._templar.template(task_vars['sip_trunks'])
-        if not isinstance(trunks, list):
-            raise AnsibleActionFail('sip_trunks must be a list of trunks, found %s' % type(trunks).__name__)
-        return trunks
+        if 'sip_trunks' in task_vars:
+            trunks = self._templar.template(task_vars['sip_trunks'])
+            if not isinstance(trunks, list):
+                raise AnsibleActionFail('sip_trunks must be a list of trunks, found %s' % type(trunks).__name__)
+            return trunks
+        if 'trunk_security_source' in task_vars:
+            if 'trunk_security_query' not in task_vars:
+                raise AnsibleActionFail('trunk_security_source is set but trunk_security_query is not: give the JMESPath '
+                                        'expression that maps it onto the trunk model')
+            return self._query(self._templar.template(task_vars['trunk_security_source']),
+                               self._templar.template(task_vars['trunk_security_query']))
+        return None
 
     @staticmethod
     def _query(source, query):

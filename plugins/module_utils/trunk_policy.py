@@ -179,8 +179,9 @@ class _Reader(object):
         if not isinstance(data, dict):
             self.problem(field, 'must be a mapping, found %s %s' % (_type_name(data), _show(data)), data)
             return None
-        unknown = [k for k in data if k not in allowed_keys]
-        for key in unknown:
+        if data.keys() <= _KEY_SETS[allowed_keys]:
+            return data
+        for key in [k for k in data if k not in allowed_keys]:
             where = '%s.%s' % (field, key) if field != 'trunk' else str(key)
             self.problem(where, 'unknown key%s; allowed keys: %s' % (_suggest(key, allowed_keys), ', '.join(allowed_keys)),
                          key, allowed_keys)
@@ -188,6 +189,8 @@ class _Reader(object):
 
     def choice(self, data, key, field, choices, default=_MISSING):
         value = data.get(key, _MISSING)
+        if value.__class__ is str and value in choices:
+            return value
         if value is _MISSING or (value is None and default is not _MISSING):
             if default is _MISSING:
                 self.problem(field, 'is required; allowed values: %s' % ', '.join(choices), allowed=choices)
@@ -201,6 +204,8 @@ class _Reader(object):
 
     def boolean(self, data, key, field, default):
         value = data.get(key, default)
+        if value is True or value is False:
+            return value
         if value is None:
             return default
         if not isinstance(value, bool):
@@ -210,6 +215,8 @@ class _Reader(object):
 
     def text(self, data, key, field, required=False, accept_int=False):
         value = data.get(key)
+        if value.__class__ is str and value and not value.isspace():
+            return value
         if value is None:
             if required:
                 self.problem(field, 'is required')
@@ -237,6 +244,8 @@ _SUBNET_KEYS = ('cidr', 'audience')
 _VPN_KEYS = ('encryption', 'integrity', 'key_exchange', 'transport', 'proposal')
 _SEGMENT_KEYS = ('name', 'audience', 'inside_vpn')
 _GATEWAY_KEYS = ('address', 'tls_port', 'tcp_port', 'srtp_mode')
+_KEY_SETS = {keys: frozenset(keys) for keys in (_TRUNK_KEYS, _PROVIDER_KEYS, _SUBNET_KEYS, _VPN_KEYS, _SEGMENT_KEYS,
+                                                 _GATEWAY_KEYS)}
 
 
 def _label(trunk, index):
@@ -274,10 +283,9 @@ class Vpn(object):
 
 def parse(data, index=None):
     """Validate a trunk dict into a :class:`Trunk`; raise :class:`TrunkInputError` naming every problem."""
-    label = _label(data, index)
     read = _Reader()
     if read.mapping(data, 'trunk', _TRUNK_KEYS) is None:
-        raise TrunkInputError(label, read.problems)
+        raise TrunkInputError(_label(data, index), read.problems)
     trunk = Trunk()
     name = read.text(data, 'name', 'name', required=True)
     if name is not None and not _NAME.match(name):
@@ -315,7 +323,7 @@ def parse(data, index=None):
     _parse_gateway(read, data)
 
     if read.problems:
-        raise TrunkInputError(label, read.problems)
+        raise TrunkInputError(_label(data, index), read.problems)
     return trunk
 
 

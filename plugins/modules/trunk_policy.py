@@ -53,7 +53,9 @@ options:
   trunks:
     description:
       - The host's trunks, in the model of C(docs/policy.md).
-      - When neither O(trunks) nor O(source) is given, the host variable C(sip_trunks) is used.
+      - When neither O(trunks) nor O(source) is given, the host variable C(sip_trunks) is used,
+        or else the host variables C(trunk_security_source) and C(trunk_security_query) (the
+        same as O(source) and O(query)).
       - Mutually exclusive with O(source).
     type: list
     elements: raw
@@ -78,6 +80,15 @@ options:
     type: str
     choices: [blockers, invalid, never]
     default: blockers
+  no_trunks:
+    description:
+      - What to do on a host with no trunks at all (no argument, and none of the host
+        variables above).
+      - V(fail) fails the task with a message saying what to set; V(skip) reports the task
+        as skipped, as the playbook C(voip.trunk_security.assess) does for hosts without trunks.
+    type: str
+    choices: [fail, skip]
+    default: fail
 requirements:
   - jmespath (only with O(query))
 notes:

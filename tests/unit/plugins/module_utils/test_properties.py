@@ -303,7 +303,7 @@ def mutated_trunks(draw, text=TEXT, values=ANY):
     trunk.setdefault('gateway', {})
     trunk.setdefault('provider', {})
     trunk.setdefault('mediation_subnet', {})
-    for _ in range(draw(st.integers(1, 3))):
+    for _step in range(draw(st.integers(1, 3))):
         path = draw(st.sampled_from(PATHS))
         parent, key = trunk, None
         ok = True

@@ -269,7 +269,7 @@ def test_wireguard_is_chacha20_with_curve25519(text):
     assert encryption == [('chacha20-poly1305', 256)]
     assert key_exchange == [('curve25519', 128)]
     assert unrecognised == []
-    assert min(b for _, b in encryption) >= strength.MIN_ENCRYPTION_BITS
+    assert min(b for _name, b in encryption) >= strength.MIN_ENCRYPTION_BITS
 
 
 @pytest.mark.parametrize('text, name, expected', [
@@ -292,17 +292,17 @@ def test_comma_separated_proposals_keep_every_algorithm():
     assert integrity == [('sha256', 256), ('sha1', 128)]
     assert unrecognised == []
     # every algorithm listed may be negotiated: the weakest decides
-    assert min(b for _, b in encryption) == 112
-    assert min(b for _, b in key_exchange) == 80
+    assert min(b for _name, b in encryption) == 112
+    assert min(b for _name, b in key_exchange) == 80
 
 
 def test_several_ciphers_in_one_proposal():
-    encryption, _, _, _ = summary('aes256-aes128-3des-sha256-modp3072')
-    assert sorted(b for _, b in encryption) == [112, 128, 256]
+    encryption = summary('aes256-aes128-3des-sha256-modp3072')[0]
+    assert sorted(b for _name, b in encryption) == [112, 128, 256]
 
 
 def test_wireguard_among_comma_separated_proposals():
-    encryption, key_exchange, _, unrecognised = summary('wireguard,des-md5-modp768')
+    encryption, key_exchange, _integrity, unrecognised = summary('wireguard,des-md5-modp768')
     assert ('chacha20-poly1305', 256) in encryption and ('des', 56) in encryption
     assert ('modp768', 64) in key_exchange
     assert unrecognised == []

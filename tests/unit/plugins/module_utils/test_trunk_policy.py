@@ -889,7 +889,7 @@ def test_wrong_types_name_trunk_field_value_and_allowed(make, mutate, field, sho
         assert allowed in item.message
     # the problem serialises
     json.dumps(err.as_dict())
-    assert err.as_dict()['trunk'] == text.split(' is invalid')[0]
+    assert err.as_dict()['trunk'] == text.split(' is invalid', maxsplit=1)[0]
 
 
 @pytest.mark.parametrize('field, value', [
@@ -1026,7 +1026,6 @@ def test_huge_integers_are_input_errors(mutate):
         evaluate(data)
 
 
-
 @pytest.mark.parametrize('vpn', [{'encryption': 'aes256', 'key_exchange': '\u00b2'},
                                  {'proposal': 'aes256-sha256-\u00b2'},
                                  {'encryption': 'aes256', 'key_exchange': 'group\u00b9\u2074'}],
@@ -1035,6 +1034,7 @@ def test_unicode_digit_key_exchange_counts_as_weak(vpn):
     result = evaluate(vpn_trunk(vpn=vpn))
     assert result['decision'] == 'required'
     assert {'vpn-weak-key-exchange', 'vpn-weak-encryption'} & fired(result)
+
 
 # --------------------------------------------------------------------------- several trunks: assess / evaluate_all
 

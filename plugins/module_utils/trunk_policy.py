@@ -244,8 +244,8 @@ _SUBNET_KEYS = ('cidr', 'audience')
 _VPN_KEYS = ('encryption', 'integrity', 'key_exchange', 'transport', 'proposal')
 _SEGMENT_KEYS = ('name', 'audience', 'inside_vpn')
 _GATEWAY_KEYS = ('address', 'tls_port', 'tcp_port', 'srtp_mode')
-_KEY_SETS = {keys: frozenset(keys) for keys in (_TRUNK_KEYS, _PROVIDER_KEYS, _SUBNET_KEYS, _VPN_KEYS, _SEGMENT_KEYS,
-                                                 _GATEWAY_KEYS)}
+_KEY_SETS = dict((keys, frozenset(keys))
+                 for keys in (_TRUNK_KEYS, _PROVIDER_KEYS, _SUBNET_KEYS, _VPN_KEYS, _SEGMENT_KEYS, _GATEWAY_KEYS))
 
 
 def _label(trunk, index):

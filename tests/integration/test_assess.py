@@ -135,3 +135,14 @@ def test_trunk_security_hosts_limits_the_assessment(run_playbook, repo_root, tmp
     assert run.rc == 0, run
     report = json.loads((tmp_path / 'r' / 'trunk-security.json').read_text())
     assert list(report['hosts']) == ['med-par-01']
+
+
+def test_reports_are_rewritten_only_when_they_change(run_playbook, repo_root, tmp_path):
+    args = dict(inventory=repo_root / 'examples' / 'inventory', extra_vars={'trunk_security_report_dir': str(tmp_path / 'r')})
+    first = run_playbook(repo_root / 'playbooks' / 'assess.yml', **args)
+    assert first.rc == 0, first
+    written = (tmp_path / 'r' / 'trunk-security.json').stat().st_mtime_ns
+    second = run_playbook(repo_root / 'playbooks' / 'assess.yml', **args)
+    assert second.rc == 0, second
+    assert all(host['changed'] == 0 for host in second.recap.values()), second
+    assert (tmp_path / 'r' / 'trunk-security.json').stat().st_mtime_ns == written

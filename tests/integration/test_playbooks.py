@@ -28,3 +28,13 @@ def test_module_without_trunks_says_what_to_set(run_playbook):
     run = run_playbook('no_trunks.yml')
     assert run.rc == 2, run
     assert 'no trunks to assess: set the host variable sip_trunks' in run.stdout, run
+
+
+def test_report_module_playbook(run_playbook, ansible_env, tmp_path):
+    ansible_env['REPORT_DIR'] = str(tmp_path / 'reports')
+    try:
+        run = run_playbook('report_module.yml')
+    finally:
+        del ansible_env['REPORT_DIR']
+    assert run.rc == 0, run
+    assert (tmp_path / 'reports' / 'explicit' / 'trunk-security.json').is_file()

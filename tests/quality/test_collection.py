@@ -94,6 +94,7 @@ def test_changelog_fragments_lint():
     ('filter', 'voip.trunk_security.trunk_report_junit', 'JUnit XML'),
     ('filter', 'voip.trunk_security.trunk_report_table', 'One line per trunk'),
     ('module', 'voip.trunk_security.trunk_policy', 'fail_on'),
+    ('module', 'voip.trunk_security.trunk_report', 'JUnit XML report with one test case per trunk'),
 ])
 def test_ansible_doc_shows_each_plugin(collections_dir, kind, name, expected):
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(collections_dir), ANSIBLE_NOCOLOR='1', PAGER='cat')

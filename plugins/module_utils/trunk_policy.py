@@ -243,7 +243,7 @@ _PROVIDER_KEYS = ('name', 'tls', 'srtp', 'address', 'port', 'server_name')
 _SUBNET_KEYS = ('cidr', 'audience')
 _VPN_KEYS = ('encryption', 'integrity', 'key_exchange', 'transport', 'proposal')
 _SEGMENT_KEYS = ('name', 'audience', 'inside_vpn')
-_GATEWAY_KEYS = ('address', 'tls_port', 'tcp_port', 'srtp_mode')
+_GATEWAY_KEYS = ('address', 'tls_port', 'tcp_port', 'srtp_mode', 'mutual_tls')
 _KEY_SETS = dict((keys, frozenset(keys))
                  for keys in (_TRUNK_KEYS, _PROVIDER_KEYS, _SUBNET_KEYS, _VPN_KEYS, _SEGMENT_KEYS, _GATEWAY_KEYS))
 
@@ -274,7 +274,8 @@ class Trunk(object):
     """A validated trunk, as the rules read it."""
 
     __slots__ = ('name', 'connection', 'provider_name', 'provider_tls', 'provider_srtp', 'subnet', 'subnet_audience',
-                 'vpn', 'segments', 'opportunistic')
+                 'vpn', 'segments', 'opportunistic', 'provider_address', 'provider_port', 'provider_server_name',
+                 'gateway')
 
 
 class Vpn(object):
@@ -295,14 +296,15 @@ def parse(data, index=None):
     trunk.opportunistic = read.boolean(data, 'opportunistic', 'opportunistic', True)
 
     trunk.provider_name, trunk.provider_tls, trunk.provider_srtp = None, False, False
+    trunk.provider_address = trunk.provider_port = trunk.provider_server_name = None
     provider = data.get('provider')
     if provider is not None and read.mapping(provider, 'provider', _PROVIDER_KEYS) is not None:
         trunk.provider_name = read.text(provider, 'name', 'provider.name')
         trunk.provider_tls = read.boolean(provider, 'tls', 'provider.tls', False)
         trunk.provider_srtp = read.boolean(provider, 'srtp', 'provider.srtp', False)
-        read.text(provider, 'address', 'provider.address')
-        read.text(provider, 'server_name', 'provider.server_name')
-        read.port(provider, 'port', 'provider.port')
+        trunk.provider_address = read.text(provider, 'address', 'provider.address')
+        trunk.provider_server_name = read.text(provider, 'server_name', 'provider.server_name')
+        trunk.provider_port = read.port(provider, 'port', 'provider.port')
 
     trunk.subnet, trunk.subnet_audience = None, None
     subnet = data.get('mediation_subnet')
@@ -320,7 +322,7 @@ def parse(data, index=None):
 
     trunk.vpn = _parse_vpn(read, data, trunk.connection)
     trunk.segments = _parse_segments(read, data, trunk.connection)
-    _parse_gateway(read, data)
+    trunk.gateway = _parse_gateway(read, data)
 
     if read.problems:
         raise TrunkInputError(_label(data, index), read.problems)
@@ -378,13 +380,17 @@ def _parse_segments(read, data, connection):
 
 
 def _parse_gateway(read, data):
+    """The gateway-side wiring: ``{address, tls_port, tcp_port, srtp_mode, mutual_tls}`` (None where unset)."""
     raw = data.get('gateway')
     if raw is None or read.mapping(raw, 'gateway', _GATEWAY_KEYS) is None:
-        return
-    read.text(raw, 'address', 'gateway.address')
-    read.port(raw, 'tls_port', 'gateway.tls_port')
-    read.port(raw, 'tcp_port', 'gateway.tcp_port')
-    read.choice(raw, 'srtp_mode', 'gateway.srtp_mode', SRTP_MODES, default=None)
+        return dict.fromkeys(_GATEWAY_KEYS)
+    return {
+        'address': read.text(raw, 'address', 'gateway.address'),
+        'tls_port': read.port(raw, 'tls_port', 'gateway.tls_port'),
+        'tcp_port': read.port(raw, 'tcp_port', 'gateway.tcp_port'),
+        'srtp_mode': read.choice(raw, 'srtp_mode', 'gateway.srtp_mode', SRTP_MODES, default=None),
+        'mutual_tls': read.boolean(raw, 'mutual_tls', 'gateway.mutual_tls', None),
+    }
 
 
 def _finding(rule, message, point=None, found=None, expected=None):

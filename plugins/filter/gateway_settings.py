@@ -24,7 +24,7 @@ description:
     C(gateway.mutual_tls=false).
   - The SRTP mode is V(required) whenever the policy enables SRTP, V(optional) only where
     C(gateway.srtp_mode) asks for it and the policy does not require SRTP, else V(disabled).
-  - A trunk without C(gateway.address) or C(provider.address) cannot be configured: error.
+  - A trunk without C(gateway.address) or C(provider.address) cannot be configured, and raises an error.
 options:
   _input:
     description: A trunk, or a list of trunks (names unique).

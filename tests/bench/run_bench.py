@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import hashlib
 import json
 import os
 import platform
 import re
+import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -37,7 +40,8 @@ import trunkgen  # noqa: E402  (beside this file)
 
 SIZES = {
     # engine: trunks; filter: trunks for (a); hand_probe: trunks (b) runs on first;
-    # hand_limit_s: run (b) over all trunks only if the probe predicts at most this;
+    # hand_limit_s: how long (b) may take over all trunks: the probe's linear guess must be
+    #   under it, and the full run is stopped at it (--hand-limit overrides);
     # hosts: inventory hosts (2 trunks each) for assess.yml; repeats: runs of each play.
     'full': {'engine': 10000, 'engine_runs': 5, 'filter': 10000, 'hand_probe': 1000, 'hand_limit_s': 180.0,
              'hosts': 1000, 'repeats': 2},
@@ -52,6 +56,10 @@ SECTIONS = ('engine', 'filter', 'assess')
 
 class BenchError(RuntimeError):
     """A benchmark could not run, or its result failed a check."""
+
+
+class PlaybookTimeout(Exception):
+    """An ansible-playbook run was stopped at its time limit."""
 
 
 # --- set-up ---------------------------------------------------------------------------
@@ -94,20 +102,62 @@ def ansible_env(work: Path) -> dict:
     return env
 
 
-def run_playbook(ctx: dict, args: list, log_name: str, extra_env: dict | None = None) -> float:
-    """Run ansible-playbook (cwd: the work dir), output to a log; return the wall time in seconds."""
+def run_playbook(ctx: dict, args: list, log_name: str, extra_env: dict | None = None,
+                 timeout: float = PLAYBOOK_TIMEOUT_S) -> float:
+    """Run ansible-playbook (cwd: the work dir), output to a log; return the wall time in seconds.
+
+    At ``timeout`` the run (ansible-playbook and its workers) is
+    stopped and :class:`PlaybookTimeout` raised."""
     env = dict(ctx['env'], **(extra_env or {}))
     log = ctx['work'] / log_name
     with open(log, 'wb') as out:
         start = time.perf_counter()
-        proc = subprocess.run([ctx['ansible_playbook']] + args, cwd=ctx['work'], env=env, stdout=out,
-                              stderr=subprocess.STDOUT, timeout=PLAYBOOK_TIMEOUT_S, check=False)
+        proc = subprocess.Popen([ctx['ansible_playbook']] + args, cwd=ctx['work'], env=env, stdout=out,
+                                stderr=subprocess.STDOUT)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            stop_tree(proc)
+            raise PlaybookTimeout('ansible-playbook %s stopped after %.0f s' % (' '.join(args), timeout))
         wall = time.perf_counter() - start
     if proc.returncode != 0:
         tail = log.read_text(errors='replace').splitlines()[-25:]
         raise BenchError('ansible-playbook %s failed (rc=%d); end of %s:\n%s'
                          % (' '.join(args), proc.returncode, log, '\n'.join(tail)))
     return wall
+
+
+def _children(pid: int) -> list:
+    """Child process ids of ``pid`` (Linux /proc)."""
+    try:
+        with open('/proc/%d/task/%d/children' % (pid, pid)) as handle:
+            return [int(child) for child in handle.read().split()]
+    except OSError:
+        return []
+
+
+def stop_tree(proc: subprocess.Popen) -> None:
+    """Kill a run we started and its descendants: Ansible's workers call setsid(), so
+    they leave our process group and must be found by parentage."""
+    pids, queue = [], [proc.pid]
+    while queue:
+        pid = queue.pop()
+        pids.append(pid)
+        queue.extend(_children(pid))
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGSTOP)  # stop first, so no one forks while we collect
+        except ProcessLookupError:
+            pass
+    for pid in pids[1:]:
+        queue.extend(child for child in _children(pid) if child not in pids)
+    pids.extend(queue)
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    proc.wait()
 
 
 def write_json(path: Path, data) -> Path:
@@ -130,7 +180,7 @@ def bench_engine(ctx: dict) -> dict:
     progress('engine: evaluate_all over %d trunks, %d runs' % (size, runs))
     times = []
     results = None
-    for _ in range(runs):
+    for _run in range(runs):
         start = time.perf_counter()
         results = trunk_policy.evaluate_all(trunks)
         times.append(time.perf_counter() - start)
@@ -156,21 +206,18 @@ def bench_engine(ctx: dict) -> dict:
 
 # --- 2. filter vs plain Ansible -------------------------------------------------------
 
-def _filter_run(ctx: dict, trunks_file: Path, hand_count: int, tag: str) -> dict:
+def _filter_run(ctx: dict, inventory: Path, hand_count: int, tag: str, timeout: float = PLAYBOOK_TIMEOUT_S) -> dict:
     out = ctx['work'] / ('filter-%s.json' % tag)
     extra = write_json(ctx['work'] / ('filter-%s-vars.json' % tag), {
-        'bench_trunks_file': str(trunks_file),
         'bench_hand_count': hand_count,
         'bench_out': str(out),
         'bench_weak_ciphers': list(trunkgen.WEAK_CIPHERS),
         'bench_weak_key_exchanges': list(trunkgen.WEAK_KEY_EXCHANGES),
         'bench_weak_integrities': list(trunkgen.WEAK_INTEGRITIES),
         'bench_weak_proposal_tokens': list(trunkgen.WEAK_PROPOSAL_TOKENS),
-        # the copy task that writes the timings runs on this controller, with this Python
-        'ansible_python_interpreter': sys.executable,
     })
-    wall = run_playbook(ctx, ['-i', 'localhost,', str(PLAYBOOKS / 'filter_vs_tasks.yml'), '-e', '@%s' % extra],
-                        'filter-%s.log' % tag)
+    wall = run_playbook(ctx, ['-i', str(inventory), str(PLAYBOOKS / 'filter_vs_tasks.yml'), '-e', '@%s' % extra],
+                        'filter-%s.log' % tag, timeout=timeout)
     data = json.loads(out.read_text())
     data['playbook_wall_s'] = wall
     return data
@@ -180,15 +227,29 @@ def bench_filter(ctx: dict) -> dict:
     sizes = ctx['sizes']
     size, probe = sizes['filter'], min(sizes['hand_probe'], sizes['filter'])
     trunks = trunkgen.trunks(size)
-    trunks_file = write_json(ctx['work'] / 'filter-trunks.json', {'bench_trunks': trunks})
+    inventory = write_json(ctx['work'] / 'filter-inventory.json', {'all': {'hosts': {'localhost': {
+        'ansible_connection': 'local',
+        # the copy task that writes the timings runs on this controller, with this Python
+        'ansible_python_interpreter': sys.executable,
+        'bench_trunks': trunks,
+    }}}})
 
+    limit = ctx['hand_limit_s']
     progress('filter: (a) filter over %d trunks, (b) hand-written tasks over %d' % (size, probe))
-    probe_run = _filter_run(ctx, trunks_file, probe, 'probe')
+    probe_run = _filter_run(ctx, inventory, probe, 'probe')
     predicted = probe_run['hand_s'] * size / probe
-    full_run = None
-    if probe < size and predicted <= sizes['hand_limit_s']:
-        progress('filter: (b) predicted %.0f s over %d trunks: running it over all of them' % (predicted, size))
-        full_run = _filter_run(ctx, trunks_file, size, 'full')
+    full_run, stopped = None, None
+    if probe < size and predicted <= limit:
+        # (b) grows faster than linearly, so the prediction is only a first filter: the
+        # full run gets `limit` seconds for (b), beside what the rest of the play took.
+        rest = probe_run['playbook_wall_s'] - probe_run['hand_s']
+        progress('filter: (b) over all %d trunks (linear guess %.0f s; stopped if over %.0f s)'
+                 % (size, predicted, limit))
+        try:
+            full_run = _filter_run(ctx, inventory, size, 'full', timeout=limit + rest * 1.2 + 5)
+        except PlaybookTimeout:
+            stopped = limit
+            progress('filter: (b) over %d trunks took over %.0f s: using the %d-trunk run, scaled' % (size, limit, probe))
 
     if full_run is not None or probe == size:
         run = full_run or probe_run
@@ -196,6 +257,15 @@ def bench_filter(ctx: dict) -> dict:
     else:
         run = probe_run
         hand_s, scaled = probe_run['hand_s'] * size / probe, True
+    for checked in (probe_run, full_run):
+        if checked is not None and checked['hand_required'] != checked['filter_required_hand_slice']:
+            raise BenchError('the hand-written tasks found %d required trunks, the filter %d, over the same %d trunks'
+                             % (checked['hand_required'], checked['filter_required_hand_slice'], checked['hand_trunks']))
+    from ansible_collections.voip.trunk_security.plugins.module_utils import trunk_policy
+    engine_required = sum(1 for r in trunk_policy.evaluate_all(trunks) if r['decision'] == 'required')
+    if run['filter_required'] != engine_required:
+        raise BenchError('the filter in ansible-playbook found %d required trunks, the engine in Python %d'
+                         % (run['filter_required'], engine_required))
     filter_s = run['filter_s']
     return {
         'trunks': size,
@@ -206,17 +276,28 @@ def bench_filter(ctx: dict) -> dict:
         'hand_s': round(hand_s, 3),
         'hand_scaled_linearly': scaled,
         'hand_predicted_s_from_probe': round(predicted, 1),
+        'hand_limit_s': limit,
+        'hand_full_run_stopped_after_s': stopped,
         'hand_ms_per_trunk': round(run['hand_s'] / run['hand_trunks'] * 1e3, 3),
         'ratio_hand_over_filter': round(hand_s / filter_s, 1),
         'empty_task_s': round(run['empty_task_s'], 4),
-        'required': {'filter': run['filter_required'], 'hand_over_its_trunks': run['hand_required']},
-        'agree': True,  # the play asserts it and fails otherwise
+        'required': {'filter_all_trunks': run['filter_required'],
+                     'filter_over_hand_trunks': run['filter_required_hand_slice'],
+                     'hand': run['hand_required']},
+        'agree': True,  # checked above, and asserted by the play
         'playbook_wall_s': round(run['playbook_wall_s'], 2),
         'probe': {k: (round(v, 4) if isinstance(v, float) else v) for k, v in probe_run.items()},
-        'note': ('(b) ran on %d of %d trunks and was scaled linearly (predicted over %.0f s); a set_fact that '
-                 'appends to a list grows with the list, so linear scaling flatters (b)'
-                 % (probe, size, sizes['hand_limit_s'])) if scaled else '(b) measured over all trunks',
+        'note': _filter_note(scaled, probe, size, limit, predicted, stopped),
     }
+
+
+def _filter_note(scaled: bool, probe: int, size: int, limit: float, predicted: float, stopped) -> str:
+    if not scaled:
+        return '(b) measured over all %d trunks' % size
+    why = ('a run over all of them was stopped after %.0f s' % stopped if stopped is not None
+           else 'the %d-trunk run predicts %.0f s for all, over the %.0f s limit' % (probe, predicted, limit))
+    return ('(b) measured on %d of %d trunks and scaled linearly (%s); each step appends to a growing list, '
+            'so linear scaling flatters (b), and the true ratio is higher' % (probe, size, why))
 
 
 # --- 3. assess.yml vs no-op -----------------------------------------------------------
@@ -271,8 +352,8 @@ def bench_assess(ctx: dict) -> dict:
     for attempt in range(repeats):  # interleaved, so background load falls on both alike
         progress('assess: run %d/%d of the no-op play over %d hosts' % (attempt + 1, repeats, hosts))
         times['noop'].append(run_playbook(ctx, noop_args, 'noop-%d.log' % attempt))
-        progress('assess: run %d/%d of assess.yml over %d hosts x %d trunks' % (attempt + 1, repeats, hosts,
-                                                                                 TRUNKS_PER_HOST))
+        progress('assess: run %d/%d of assess.yml over %d hosts x %d trunks'
+                 % (attempt + 1, repeats, hosts, TRUNKS_PER_HOST))
         report_dir = ctx['work'] / ('report-%d' % attempt)
         times['assess'].append(run_playbook(
             ctx, ['-i', str(inventory), str(REPO / 'playbooks' / 'assess.yml'),
@@ -292,8 +373,9 @@ def bench_assess(ctx: dict) -> dict:
         'meets_goal': ratio <= GOALS['assess_ratio'],
         'report': report,
     }
-    if not result['meets_goal']:
-        progress('assess: ratio %.2f misses the goal; profiling both plays with ansible.posix.profile_tasks' % ratio)
+    if not result['meets_goal'] or ctx['profile']:
+        progress('assess: ratio %.2f%s; profiling both plays with ansible.posix.profile_tasks'
+                 % (ratio, '' if result['meets_goal'] else ' misses the goal'))
         profile_dir = ctx['work'] / 'report-profile'
         result['profile'] = {
             'assess': profile_tasks(ctx, ['-i', str(inventory), str(REPO / 'playbooks' / 'assess.yml'),
@@ -321,12 +403,10 @@ def table(results: dict) -> str:
     if filt:
         rows.append(('2a. filter task, %d trunks' % filt['trunks'], '%.3f s' % filt['filter_s'],
                      '', ''))
-        rows.append(('2b. set_fact loop + when, %d trunks%s' % (filt['trunks'],
-                                                              ' (scaled from %d)' % filt['hand_trunks_measured']
-                                                              if filt['hand_scaled_linearly'] else ''),
+        scaled = ' (scaled from %d)' % filt['hand_trunks_measured'] if filt['hand_scaled_linearly'] else ''
+        rows.append(('2b. set_fact loop + when, %d trunks%s' % (filt['trunks'], scaled),
                      '%.1f s' % filt['hand_s'], '', ''))
         rows.append(('   ratio (b)/(a)', '%.0fx' % filt['ratio_hand_over_filter'], '', ''))
-        rows.append(('   one empty task, for scale', '%.3f s' % filt['empty_task_s'], '', ''))
     assess = results.get('assess')
     if assess:
         runs = len(assess['noop_runs_s'])
@@ -344,16 +424,65 @@ def table(results: dict) -> str:
     lines = [fmt % header, fmt % tuple('-' * w for w in widths)] + [fmt % row for row in rows]
     if filt:
         lines.append('')
-        lines.append('2: ' + filt['note'] + '; both ways agree: %d required trunks by the filter, %d by hand over '
-                     'the %d trunks (b) decided' % (filt['required']['filter'], filt['required']['hand_over_its_trunks'],
-                                                    filt['hand_trunks_measured']))
+        req = filt['required']
+        lines.append('2: %s.' % filt['note'])
+        lines.append('   Both agree: of the %d trunks (b) decided, %d required by the filter and %d by hand '
+                     '(the play asserts it); %d of all %d by the filter.'
+                     % (filt['hand_trunks_measured'], req['filter_over_hand_trunks'], req['hand'],
+                        req['filter_all_trunks'], filt['trunks']))
+        lines.append('   (a) and (b) each include their own task overhead; one empty task costs %.3f s.'
+                     % filt['empty_task_s'])
     if assess and assess.get('profile'):
         lines.append('')
         lines.append('3: where the time goes (ansible.posix.profile_tasks, one extra run each):')
         for name in ('assess', 'noop'):
             for task in assess['profile'][name]:
                 lines.append('   %-7s %-58s %7.2f s' % (name, task['task'], task['s']))
+            if not assess['profile'][name]:
+                lines.append('   %-7s (no TASKS RECAP: is the ansible.posix collection installed?)' % name)
     return '\n'.join(l.rstrip() for l in lines)
+
+
+def cpu_snapshot() -> tuple:
+    """(wall clock, busy CPU seconds of the whole machine, CPU seconds of this process and its children)."""
+    busy = None
+    try:
+        with open('/proc/stat') as handle:
+            fields = [int(x) for x in handle.readline().split()[1:]]
+        # user nice system idle iowait irq softirq steal: all but idle and iowait are busy
+        busy = (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf('SC_CLK_TCK')
+    except (OSError, ValueError, IndexError):
+        pass
+    ours = sum(getattr(resource.getrusage(who), field) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+               for field in ('ru_utime', 'ru_stime'))
+    return time.monotonic(), busy, ours
+
+
+def others_cpu_share(start: tuple, end: tuple) -> float | None:
+    """Share of the machine's CPUs that other processes used between two snapshots."""
+    if start[1] is None or end[1] is None or end[0] <= start[0]:
+        return None
+    others = max(0.0, (end[1] - start[1]) - (end[2] - start[2]))
+    return others / ((end[0] - start[0]) * (os.cpu_count() or 1))
+
+
+def source_digest() -> str:
+    """A digest of the code being measured (plugins, playbooks), to tell whether it changed mid-run."""
+    digest = hashlib.sha256()
+    for path in sorted(p for d in ('plugins', 'playbooks') for p in (REPO / d).rglob('*')
+                       if p.is_file() and p.suffix in ('.py', '.yml', '.yaml')):
+        digest.update(str(path.relative_to(REPO)).encode() + b'\0' + path.read_bytes() + b'\0')
+    return digest.hexdigest()[:16]
+
+
+def git_commit() -> str | None:
+    """HEAD of the checkout (read-only), or None when git is unavailable."""
+    try:
+        proc = subprocess.run(['git', '-C', str(REPO), 'rev-parse', '--short=12', 'HEAD'], capture_output=True,
+                              text=True, check=False, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return proc.stdout.strip() or None
 
 
 def ansible_version(ctx: dict) -> str:
@@ -364,18 +493,24 @@ def ansible_version(ctx: dict) -> str:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0],
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--quick', action='store_true', help='smaller sizes, for a quick look')
     parser.add_argument('--only', choices=SECTIONS, action='append',
                         help='run only this benchmark (may be repeated)')
+    parser.add_argument('--hand-limit', type=float, metavar='SECONDS',
+                        help='longest (b) may run over all trunks before the benchmark falls back to '
+                             'a slice, scaled (default: 180, 20 with --quick)')
+    parser.add_argument('--profile', action='store_true',
+                        help='profile assess.yml and the no-op play per task even when the goal is met')
     parser.add_argument('--keep-temp', action='store_true', help='keep the temp dir (logs, inventory, reports)')
     options = parser.parse_args(argv)
     sections = options.only or list(SECTIONS)
     mode = 'quick' if options.quick else 'full'
 
     work = Path(tempfile.mkdtemp(prefix='voip-trunk-bench-'))
-    ctx = {'work': work, 'sizes': SIZES[mode]}
+    ctx = {'work': work, 'sizes': SIZES[mode], 'profile': options.profile}
+    ctx['hand_limit_s'] = options.hand_limit if options.hand_limit is not None else ctx['sizes']['hand_limit_s']
     make_collections_path(work)
     sys.path.insert(0, str(work))
     ctx['env'] = ansible_env(work)
@@ -385,6 +520,8 @@ def main(argv=None) -> int:
 
     meta = {
         'started': datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
+        'git_head': git_commit(),
+        'code_digest_start': source_digest(),
         'mode': mode,
         'sizes': ctx['sizes'],
         'python': platform.python_version(),
@@ -395,14 +532,18 @@ def main(argv=None) -> int:
     }
     results = {}
     failed = None
+    cpu_start = cpu_snapshot()
     try:
         for section in SECTIONS:
             if section in sections:
                 results[section] = {'engine': bench_engine, 'filter': bench_filter, 'assess': bench_assess}[section](ctx)
-    except (BenchError, subprocess.TimeoutExpired) as error:
+    except (BenchError, PlaybookTimeout) as error:
         failed = str(error)
     finally:
         meta['loadavg_end'] = os.getloadavg()
+        share = others_cpu_share(cpu_start, cpu_snapshot())
+        meta['others_cpu_share'] = None if share is None else round(share, 3)
+        meta['code_digest_end'] = source_digest()
         if options.keep_temp or failed:
             meta['temp_dir'] = str(work)
         else:
@@ -410,10 +551,12 @@ def main(argv=None) -> int:
 
     if results:
         print(table(results))
-    load = max(meta['loadavg_start'][0], meta['loadavg_end'][0])
-    if load > (meta['cpus'] or 1):
-        print('\nnote: load average %.1f on %d CPUs: other work ran beside the benchmark; figures are noisy'
-              % (load, meta['cpus']))
+    if meta['others_cpu_share'] is not None and meta['others_cpu_share'] > 0.1:
+        print('\nnote: other processes used %.0f%% of the %d CPUs while the benchmark ran; the figures are noisy'
+              % (meta['others_cpu_share'] * 100, meta['cpus']))
+    if meta['code_digest_end'] != meta['code_digest_start']:
+        print('\nWARNING: plugins/ or playbooks/ changed while the benchmark ran: the figures mix two versions; '
+              'run it again')
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)
     document = {'meta': meta, 'results': results}
     if failed:

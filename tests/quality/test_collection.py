@@ -95,6 +95,7 @@ def test_changelog_fragments_lint():
     ('filter', 'voip.trunk_security.trunk_report_table', 'One line per trunk'),
     ('module', 'voip.trunk_security.trunk_policy', 'fail_on'),
     ('module', 'voip.trunk_security.trunk_report', 'JUnit XML report with one test case per trunk'),
+    ('filter', 'voip.trunk_security.gateway_settings', 'the settings the gateway side facing it must have'),
 ])
 def test_ansible_doc_shows_each_plugin(collections_dir, kind, name, expected):
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(collections_dir), ANSIBLE_NOCOLOR='1', PAGER='cat')

@@ -467,10 +467,10 @@ def others_cpu_share(start: tuple, end: tuple) -> float | None:
 
 
 def source_digest() -> str:
-    """A digest of the code being measured (plugins, playbooks), to tell whether it changed mid-run."""
+    """A digest of the code being measured (plugins, assess.yml), to tell whether it changed mid-run."""
     digest = hashlib.sha256()
-    for path in sorted(p for d in ('plugins', 'playbooks') for p in (REPO / d).rglob('*')
-                       if p.is_file() and p.suffix in ('.py', '.yml', '.yaml')):
+    measured = [p for p in (REPO / 'plugins').rglob('*.py') if p.is_file()] + [REPO / 'playbooks' / 'assess.yml']
+    for path in sorted(p for p in measured if p.is_file()):
         digest.update(str(path.relative_to(REPO)).encode() + b'\0' + path.read_bytes() + b'\0')
     return digest.hexdigest()[:16]
 
@@ -555,8 +555,8 @@ def main(argv=None) -> int:
         print('\nnote: other processes used %.0f%% of the %d CPUs while the benchmark ran; the figures are noisy'
               % (meta['others_cpu_share'] * 100, meta['cpus']))
     if meta['code_digest_end'] != meta['code_digest_start']:
-        print('\nWARNING: plugins/ or playbooks/ changed while the benchmark ran: the figures mix two versions; '
-              'run it again')
+        print('\nWARNING: plugins/ or playbooks/assess.yml changed while the benchmark ran: the figures mix two '
+              'versions; run it again')
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)
     document = {'meta': meta, 'results': results}
     if failed:

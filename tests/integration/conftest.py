@@ -1,86 +1,35 @@
 # Copyright (c) voip.trunk_security contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Run real ansible-playbook processes against localhost and read what they did."""
+"""Run real ansible-playbook processes against localhost."""
 
 from __future__ import annotations
 
-import json
-import os
-import re
-import shutil
-import subprocess
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-HERE = Path(__file__).resolve().parent
-PLAYBOOKS = HERE / 'playbooks'
-RECAP = re.compile(r'^(\S+)\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)\s+skipped=(\d+)', re.M)
+from playbook_runner import ansible_bin, ansible_environment, run_playbook as _run_playbook
 
-
-def ansible_bin(name: str) -> str:
-    beside = Path(sys.executable).parent / name
-    if beside.exists():
-        return str(beside)
-    found = shutil.which(name)
-    if not found:
-        pytest.skip('%s is not installed' % name)
-    return found
-
-
-@dataclass(repr=False)
-class PlaybookRun:
-    rc: int
-    stdout: str
-    stderr: str
-
-    @property
-    def recap(self) -> dict:
-        """Host -> {ok, changed, unreachable, failed, skipped} from the PLAY RECAP."""
-        return {m.group(1): dict(zip(('ok', 'changed', 'unreachable', 'failed', 'skipped'), map(int, m.groups()[1:])))
-                for m in RECAP.finditer(self.stdout)}
-
-    def __repr__(self) -> str:
-        return 'rc=%d\n--- stdout\n%s\n--- stderr\n%s' % (self.rc, self.stdout[-6000:], self.stderr[-3000:])
+PLAYBOOKS = Path(__file__).resolve().parent / 'playbooks'
 
 
 @pytest.fixture(scope='session')
 def ansible_env(collections_dir, tmp_path_factory) -> dict:
-    env = dict(os.environ)
-    env.update({
-        'ANSIBLE_COLLECTIONS_PATH': str(collections_dir),
-        'ANSIBLE_NOCOLOR': '1',
-        'ANSIBLE_FORCE_COLOR': '0',
-        'ANSIBLE_RETRY_FILES_ENABLED': '0',
-        'ANSIBLE_HOST_KEY_CHECKING': '0',
-        'ANSIBLE_LOCAL_TEMP': str(tmp_path_factory.mktemp('ansible-local')),
-        'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
-        'ANSIBLE_DEPRECATION_WARNINGS': '0',
-    })
-    env.pop('ANSIBLE_CONFIG', None)
-    return env
+    if ansible_bin('ansible-playbook') is None:
+        pytest.skip('ansible-playbook is not installed')
+    return ansible_environment(collections_dir, tmp_path_factory.mktemp('ansible-local'))
 
 
 @pytest.fixture
 def run_playbook(ansible_env, tmp_path):
-    """Run ansible-playbook; returns a :class:`PlaybookRun`."""
+    """Run ansible-playbook (a path, or a name under playbooks/); returns a PlaybookRun."""
 
-    def run(playbook, *args, inventory=None, extra_vars=None, cwd=None, timeout=600) -> PlaybookRun:
-        command = [ansible_bin('ansible-playbook')]
-        if inventory is not None:
-            command += ['-i', str(inventory)]
-        else:
-            command += ['-i', 'localhost,', '-c', 'local']
-        if extra_vars:
-            command += ['-e', json.dumps(extra_vars)]
+    def run(playbook, *args, inventory=None, extra_vars=None, cwd=None, timeout=600):
         path = Path(playbook)
-        command += [str(path if path.is_absolute() or path.exists() else PLAYBOOKS / path)]
-        command += list(args)
-        done = subprocess.run(command, cwd=str(cwd or tmp_path), env=ansible_env, capture_output=True, text=True,
-                              timeout=timeout, check=False)
-        return PlaybookRun(done.returncode, done.stdout, done.stderr)
+        if not (path.is_absolute() or path.exists()):
+            path = PLAYBOOKS / path
+        return _run_playbook(ansible_env, path, *args, inventory=inventory, extra_vars=extra_vars, cwd=cwd or tmp_path,
+                             timeout=timeout)
 
     return run

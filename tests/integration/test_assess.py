@@ -11,6 +11,8 @@ import xml.etree.ElementTree as ET
 import pytest
 import yaml
 
+from playbook_runner import run_playbook as run_playbook_once
+
 EXPECTED = {
     # host, trunk: (decision, tls enable, srtp enable, blockers, warnings)
     ('med-lon-01', 'lon-public-primary'): ('required', True, True, [], []),
@@ -28,19 +30,15 @@ EXPECTED = {
 @pytest.fixture(scope='module')
 def example_run(repo_root, tmp_path_factory, ansible_env):
     """One assess.yml run on the example inventory, from a scratch working directory."""
-    import subprocess
-    from conftest import ansible_bin  # noqa: E402 (the integration conftest)
-
     cwd = tmp_path_factory.mktemp('assess')
-    done = subprocess.run([ansible_bin('ansible-playbook'), '-i', str(repo_root / 'examples' / 'inventory'),
-                           str(repo_root / 'playbooks' / 'assess.yml')],
-                          cwd=str(cwd), env=ansible_env, capture_output=True, text=True, timeout=300, check=False)
-    return cwd, done
+    run = run_playbook_once(ansible_env, repo_root / 'playbooks' / 'assess.yml', inventory=repo_root / 'examples' / 'inventory',
+                       cwd=cwd, timeout=300)
+    return cwd, run
 
 
 def test_example_reports_are_written_under_reports_of_the_current_directory(example_run):
     cwd, done = example_run
-    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.rc == 0, done
     assert (cwd / 'reports' / 'trunk-security.json').is_file()
     assert (cwd / 'reports' / 'trunk-security.junit.xml').is_file()
     assert str(cwd / 'reports' / 'trunk-security.json') in done.stdout

@@ -1,0 +1,212 @@
+# Copyright (c) voip.trunk_security contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The gateway side, live: enforce.yml on a real Kamailio, proven with probes and captures."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import socket
+import ssl
+import subprocess
+import time
+
+import pytest
+
+import sipprobe
+from conftest import CA, CONFIG_DIR, PROVIDER_DIR
+
+PUBLIC = ('127.0.0.10', 5067)
+PRIVATE = ('127.0.0.11', 5068)
+PROVIDER_URI = 'sip:echo@provider.lab.test'
+CLIENT = (str(PROVIDER_DIR / 'client.pem'), str(PROVIDER_DIR / 'client.key'))
+STRANGER = (str(PROVIDER_DIR / 'stranger.pem'), str(PROVIDER_DIR / 'stranger.key'))
+
+
+def good_context(version=None):
+    return sipprobe.tls_context(str(CA), *CLIENT, version=version)
+
+
+def options_over_tls(context=None, ruri=PROVIDER_URI, address=PUBLIC):
+    return sipprobe.send_tls(address[0], address[1], 'OPTIONS', ruri, context or good_context())
+
+
+def config_digest():
+    return {name: hashlib.sha256((CONFIG_DIR / name).read_bytes()).hexdigest() for name in ('kamailio.cfg', 'tls.cfg')}
+
+
+class Capture:
+    """tshark on lo for the length of a with-block; counts frames and cleartext SIP frames."""
+
+    def __init__(self, bpf):
+        self.bpf = bpf
+        self.path = '/tmp/voip-lab-%d.pcap' % time.monotonic_ns()
+
+    def __enter__(self):
+        self.process = subprocess.Popen(['tshark', '-q', '-i', 'lo', '-f', self.bpf, '-w', self.path],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:  # dumpcap says "Capture started" once packets are being written
+            line = self.process.stderr.readline().decode(errors='replace')
+            if 'Capture started' in line or not line:
+                break
+        return self
+
+    def __exit__(self, *exc):
+        time.sleep(0.5)
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+    def count(self, display_filter=''):
+        out = subprocess.run(['tshark', '-r', self.path] + (['-Y', display_filter] if display_filter else []),
+                             capture_output=True, text=True, check=False).stdout
+        return len([line for line in out.splitlines() if line.strip()])
+
+
+def test_converges_then_a_rerun_changes_and_restarts_nothing(lab):
+    assert lab.first_run.recap['lab-gateway']['failed'] == 0
+    pid = lab.gateway_pid()
+    assert pid.isdigit()
+    again = lab.enforce()
+    assert again.rc == 0, again
+    assert again.recap['lab-gateway']['changed'] == 0, again
+    assert lab.gateway_pid() == pid
+
+
+def test_options_and_invite_over_tls_are_relayed_to_the_provider_over_tls(lab):
+    offset = lab.provider_log_size()
+    assert options_over_tls(ruri='sip:127.0.0.10:5067')[-1] == 'SIP/2.0 200 OK'  # the gateway itself
+    assert options_over_tls()[-1] == 'SIP/2.0 200 OK from the lab provider'
+    statuses = sipprobe.send_tls(*PUBLIC, 'INVITE', PROVIDER_URI, good_context())
+    assert statuses[-1] == 'SIP/2.0 486 Busy Here (lab provider)'
+    log = lab.provider_log_since(offset)
+    assert re.search(r'PROVIDER-RX OPTIONS sip:echo@provider.lab.test from 127.0.0.10 proto=tls peer=gw.lab.test', log), log
+    assert re.search(r'PROVIDER-RX INVITE sip:echo@provider.lab.test from 127.0.0.10 proto=tls peer=gw.lab.test', log), log
+
+
+def test_the_public_trunk_has_no_plaintext_listener(lab):
+    for port in (5060, 5068, 5067):
+        if port != 5067:
+            with pytest.raises(ConnectionRefusedError):
+                socket.create_connection(('127.0.0.10', port), timeout=2).close()
+        assert sipprobe.send_udp('127.0.0.10', port, 'OPTIONS', 'sip:127.0.0.10') == []
+
+
+def test_no_cleartext_sip_on_the_trunk_legs(lab):
+    with Capture('host 127.0.0.10 and (tcp port 5067 or tcp port 5061)') as capture:
+        assert options_over_tls()[-1] == 'SIP/2.0 200 OK from the lab provider'
+    assert capture.count() > 10, capture.count()
+    assert capture.count('tcp.port == 5061') > 0
+    assert capture.count('frame contains "SIP/2.0"') == 0
+
+
+def test_nothing_below_tls12_and_only_forward_secret_suites(lab):
+    out = subprocess.run(['sslscan', '--no-colour', '%s:%d' % PUBLIC], capture_output=True, text=True, timeout=60,
+                         check=False).stdout
+    enabled = dict(re.findall(r'^(SSLv[23]|TLSv1\.[0-3])\s+(enabled|disabled)', out, re.M))
+    assert enabled.get('TLSv1.2') == 'enabled', out
+    for old in ('SSLv2', 'SSLv3', 'TLSv1.0', 'TLSv1.1'):
+        assert enabled.get(old, 'disabled') == 'disabled', out
+    suites = re.findall(r'^(?:Preferred|Accepted)\s+(TLSv1\.[0-3])\s+\d+ bits\s+(\S+)', out, re.M)
+    assert suites, out
+    for version, suite in suites:
+        assert version in ('TLSv1.2', 'TLSv1.3'), (version, suite)
+        if version == 'TLSv1.2':
+            assert 'ECDHE' in suite and ('GCM' in suite or 'CHACHA20' in suite), suite
+    with pytest.raises(ssl.SSLError):
+        options_over_tls(good_context(ssl.TLSVersion.TLSv1_1))
+
+
+def test_mutual_tls_refuses_clients_without_a_trusted_certificate(lab):
+    for context in (sipprobe.tls_context(str(CA)), sipprobe.tls_context(str(CA), *STRANGER)):
+        with pytest.raises((ssl.SSLError, ConnectionResetError, BrokenPipeError)):
+            statuses = options_over_tls(context)
+            assert not statuses  # a TLS 1.3 server may close only after the request: no answer either way
+            raise ConnectionResetError('closed without an answer')
+    assert options_over_tls()[-1] == 'SIP/2.0 200 OK from the lab provider'
+
+
+def test_the_private_trunk_is_plain_tcp_as_decided(lab):
+    offset = lab.provider_log_size()
+    with Capture('host 127.0.0.11 or host 127.0.0.21') as capture:
+        assert sipprobe.send_tcp(*PRIVATE, 'OPTIONS', 'sip:echo@127.0.0.21')[-1] == 'SIP/2.0 200 OK from the lab provider'
+    assert capture.count('frame contains "SIP/2.0"') >= 4
+    assert 'from 127.0.0.11 proto=tcp' in lab.provider_log_since(offset)
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(('127.0.0.11', 5067), timeout=2).close()
+
+
+def test_remediation_follows_the_inventory_both_ways(lab):
+    def make_private(trunks):
+        trunks[0].update(connection='private', opportunistic=False)
+
+    private = lab.enforce(inventory=lab.inventory_with(make_private))
+    assert private.rc == 0, private
+    assert sipprobe.send_tcp('127.0.0.10', 5068, 'OPTIONS', 'sip:127.0.0.10:5068')[-1] == 'SIP/2.0 200 OK'
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(PUBLIC, timeout=2).close()
+
+    restored = lab.enforce()
+    assert restored.rc == 0, restored
+    assert options_over_tls()[-1] == 'SIP/2.0 200 OK from the lab provider'
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(('127.0.0.10', 5068), timeout=2).close()
+
+
+def test_drift_is_reported_in_check_mode_and_put_back(lab):
+    tls_cfg = CONFIG_DIR / 'tls.cfg'
+    # a hand edit that allows TLS 1.0 (whose suites all use SHA-1), made live
+    tls_cfg.write_text(re.sub(r'cipher_list = .*', 'cipher_list = DEFAULT:@SECLEVEL=0',
+                              tls_cfg.read_text().replace('method = TLSv1.2+', 'method = TLSv1+')))
+    subprocess.run(['kamcmd', '-s', 'unix:/run/kamailio-lab-gateway/kamailio_ctl', 'tls.reload'], check=True,
+                   capture_output=True)
+    drifted = config_digest()
+    assert options_over_tls(good_context(ssl.TLSVersion.TLSv1))[-1] == 'SIP/2.0 200 OK from the lab provider'
+
+    audit = lab.enforce('--check', '--diff')
+    assert audit.rc == 0, audit
+    assert audit.recap['lab-gateway']['changed'] > 0
+    assert '-method = TLSv1+' in audit.stdout and '+method = TLSv1.2+' in audit.stdout, audit
+    assert config_digest() == drifted
+
+    fixed = lab.enforce()
+    assert fixed.rc == 0, fixed
+    assert 'method = TLSv1+' not in tls_cfg.read_text()
+    with pytest.raises(ssl.SSLError):
+        options_over_tls(good_context(ssl.TLSVersion.TLSv1))
+    assert options_over_tls()[-1] == 'SIP/2.0 200 OK from the lab provider'
+
+
+@pytest.mark.parametrize('fault', ['missing-certificate', 'key-mismatch', 'port-in-use'])
+def test_a_failed_change_keeps_the_previous_config_and_service(lab, fault):
+    before = config_digest()
+    extra, inventory, blocker = {}, None, None
+    if fault == 'missing-certificate':
+        extra = {'mediation_gateway_certificate_source': 'files', 'mediation_gateway_certificate': '/nonexistent/gw.pem'}
+        expected = ['lab-public', '/nonexistent/gw.pem', 'does not exist']
+    elif fault == 'key-mismatch':
+        extra = {'mediation_gateway_certificate_source': 'files',
+                 'mediation_gateway_private_key': str(PROVIDER_DIR / 'provider.key')}
+        expected = ['lab-public', 'does not match']
+    else:
+        blocker = socket.socket()
+        blocker.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        blocker.bind(('127.0.0.10', 5069))
+        blocker.listen(1)
+
+        def move_port(trunks):
+            trunks[0]['gateway']['tls_port'] = 5069
+
+        inventory = lab.inventory_with(move_port)
+        expected = ['lab-public', '127.0.0.10:5069', 'restored']
+    try:
+        run = lab.enforce(inventory=inventory or lab.inventory_with(lambda trunks: None), extra_vars=extra)
+    finally:
+        if blocker is not None:
+            blocker.close()
+    assert run.rc != 0, run
+    for word in expected:
+        assert word in run.stdout, (word, run)
+    assert config_digest() == before
+    assert options_over_tls()[-1] == 'SIP/2.0 200 OK from the lab provider'

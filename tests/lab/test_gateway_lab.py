@@ -15,7 +15,7 @@ import time
 import pytest
 
 import sipprobe
-from conftest import CA, CONFIG_DIR, PROVIDER_DIR
+from conftest import CA, CONFIG_DIR, GATEWAY_LOG, PROVIDER_DIR
 
 PUBLIC = ('127.0.0.10', 5067)
 PRIVATE = ('127.0.0.11', 5068)
@@ -209,4 +209,20 @@ def test_a_failed_change_keeps_the_previous_config_and_service(lab, fault):
     for word in expected:
         assert word in run.stdout, (word, run)
     assert config_digest() == before
+    assert options_over_tls()[-1] == 'SIP/2.0 200 OK from the lab provider'
+
+
+def test_replies_from_a_provider_with_another_name_are_dropped(lab):
+    def rename_provider(trunks):
+        trunks[0]['provider']['server_name'] = 'impostor.lab.test'
+
+    renamed = lab.enforce(inventory=lab.inventory_with(rename_provider))
+    assert renamed.rc == 0, renamed
+    try:
+        statuses = sipprobe.send_tls(*PUBLIC, 'OPTIONS', 'sip:echo@impostor.lab.test', good_context(), timeout=15)
+        assert statuses[-1].startswith('SIP/2.0 408'), statuses
+        assert 'not impostor.lab.test: reply dropped' in GATEWAY_LOG.read_text(errors='replace')
+    finally:
+        restored = lab.enforce()
+        assert restored.rc == 0, restored
     assert options_over_tls()[-1] == 'SIP/2.0 200 OK from the lab provider'

@@ -11,6 +11,7 @@ import socket
 import ssl
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -226,3 +227,14 @@ def test_replies_from_a_provider_with_another_name_are_dropped(lab):
         restored = lab.enforce()
         assert restored.rc == 0, restored
     assert options_over_tls()[-1] == 'SIP/2.0 200 OK from the lab provider'
+
+
+def test_check_mode_previews_a_fresh_instance_without_touching_anything(lab, tmp_path):
+    fresh = {'mediation_gateway_instance': 'preview', 'mediation_gateway_config_dir': str(tmp_path / 'etc'),
+             'mediation_gateway_run_dir': str(tmp_path / 'run'), 'mediation_gateway_lab_ca_dir': str(tmp_path / 'ca')}
+    preview = lab.enforce('--check', '--diff', extra_vars=fresh)
+    assert preview.rc == 0, preview
+    assert preview.recap['lab-gateway']['changed'] > 0
+    assert 'listen=tls:127.0.0.10:5067' in preview.stdout  # the diff shows the configuration to come
+    assert not any(tmp_path.iterdir())
+    assert not Path('/etc/supervisor/conf.d/kamailio-preview.conf').exists()

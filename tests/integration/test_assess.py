@@ -31,8 +31,8 @@ EXPECTED = {
 def example_run(repo_root, tmp_path_factory, ansible_env):
     """One assess.yml run on the example inventory, from a scratch working directory."""
     cwd = tmp_path_factory.mktemp('assess')
-    run = run_playbook_once(ansible_env, repo_root / 'playbooks' / 'assess.yml', inventory=repo_root / 'examples' / 'inventory',
-                       cwd=cwd, timeout=300)
+    run = run_playbook_once(ansible_env, repo_root / 'playbooks' / 'assess.yml',
+                            inventory=repo_root / 'examples' / 'inventory', cwd=cwd, timeout=300)
     return cwd, run
 
 

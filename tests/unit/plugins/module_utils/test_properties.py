@@ -17,6 +17,7 @@ from ansible_collections.voip.trunk_security.plugins.module_utils import assessm
 from ansible_collections.voip.trunk_security.plugins.module_utils import strength
 from ansible_collections.voip.trunk_security.plugins.module_utils import trunk_policy as tp
 from ansible_collections.voip.trunk_security.plugins.module_utils.trunk_policy import TrunkInputError
+from result_invariants import check_result
 
 FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -109,39 +110,6 @@ def trunks(draw, connection=None, name=None):
         trunk['gateway'] = {'address': '192.0.2.10', 'tls_port': draw(st.integers(1, 65535)),
                             'srtp_mode': draw(st.sampled_from(['required', 'optional']))}
     return trunk
-
-
-def check_result(result, data=None):
-    """Every invariant of the contract's result."""
-    assert isinstance(result, dict)
-    json.loads(json.dumps(result))
-    required = result['decision'] == 'required'
-    assert result['decision'] in ('required', 'optional')
-    assert result['tls']['required'] is required
-    assert result['srtp']['required'] is required
-    assert result['compliant'] is (not result['blockers'])
-    assert bool(result['exposed']) is required
-    reason_kinds = [tp.RULES[f['rule']] for f in result['reasons']]
-    if required:
-        assert reason_kinds and set(reason_kinds) == {'requires'}
-    else:
-        assert set(reason_kinds) <= {'allows'}
-    assert all(tp.RULES[f['rule']] == 'warning' for f in result['warnings'])
-    assert all(tp.RULES[f['rule']] == 'blocker' for f in result['blockers'])
-    for item in result['reasons'] + result['warnings'] + result['blockers']:
-        assert {'rule', 'message'} <= set(item) <= {'rule', 'message', 'point', 'found', 'expected'}
-        assert "trunk '%s'" % result['name'] in item['message']
-    if data is not None:
-        provider = data.get('provider') or {}
-        opportunistic = data.get('opportunistic')
-        opportunistic = True if opportunistic is None else opportunistic
-        for key in ('tls', 'srtp'):
-            supported = bool(provider.get(key))
-            assert result[key]['enable'] is (required or (opportunistic and supported))
-            blocked = 'provider-lacks-%s' % key in [f['rule'] for f in result['blockers']]
-            assert blocked is (required and not supported)
-        if data['connection'] == 'public':
-            assert required
 
 
 # --------------------------------------------------------------------------- decision properties

@@ -13,6 +13,7 @@ import pytest
 
 from ansible_collections.voip.trunk_security.plugins.module_utils import trunk_policy as tp
 from ansible_collections.voip.trunk_security.plugins.module_utils.trunk_policy import TrunkInputError, evaluate
+from result_invariants import check_result
 
 # --------------------------------------------------------------------------- builders
 
@@ -93,26 +94,6 @@ def problem(err, field):
     raise AssertionError('no problem for field %s in %s' % (field, err))
 
 
-def assert_invariants(result):
-    required = result['decision'] == 'required'
-    assert result['decision'] in ('required', 'optional')
-    assert result['tls']['required'] is required
-    assert result['srtp']['required'] is required
-    assert result['compliant'] is (not result['blockers'])
-    # required exactly when some point of the path is exposed
-    assert bool(result['exposed']) is required
-    kinds = {tp.RULES[r] for r in rules(result['reasons'])}
-    assert ('requires' in kinds) is required
-    if required:
-        assert kinds == {'requires'}
-    assert {tp.RULES[r] for r in rules(result['warnings'])} <= {'warning'}
-    assert {tp.RULES[r] for r in rules(result['blockers'])} <= {'blocker'}
-    for item in result['reasons'] + result['warnings'] + result['blockers']:
-        assert set(item) <= {'rule', 'message', 'point', 'found', 'expected'}
-        assert "trunk '%s'" % result['name'] in item['message']
-    json.dumps(result)
-
-
 # --------------------------------------------------------------------------- the result
 
 def test_result_shape():
@@ -127,7 +108,7 @@ def test_result_shape():
     assert rules(result['reasons']) == ['public-connection']
     assert result['warnings'] == [] and result['blockers'] == []
     assert result['compliant'] is True
-    assert_invariants(result)
+    check_result(result)
 
 
 def test_the_contract_example_round_trip():
@@ -146,7 +127,7 @@ def test_the_contract_example_round_trip():
     assert rules(result['reasons']) == ['subnet-exposed']
     assert rules(result['blockers']) == ['provider-lacks-srtp']
     assert result['compliant'] is False
-    assert_invariants(result)
+    check_result(result)
 
 
 def test_rule_table_is_the_contracts_plus_segment_audience_unknown():
@@ -193,7 +174,7 @@ def test_private_subnet_audiences_are_not_exposed(make, audience):
     assert 'subnet-audience-unknown' not in fired(result)
     assert 'mediation-subnet' not in result['exposed']
     assert result['decision'] == 'optional'
-    assert_invariants(result)
+    check_result(result)
 
 
 @pytest.mark.parametrize('audience', ['shared', 'public'])
@@ -208,7 +189,7 @@ def test_exposed_subnet_audiences_require(make, audience):
     assert 'mediation-subnet' in result['exposed']
     assert result['decision'] == 'required'
     assert 'subnet-audience-unknown' not in fired(result)
-    assert_invariants(result)
+    check_result(result)
 
 
 @pytest.mark.parametrize('subnet', [
@@ -231,7 +212,7 @@ def test_unknown_subnet_audience_counts_as_shared(make, subnet):
     assert result['exposed'][0] == 'mediation-subnet'
     assert result['decision'] == 'required'
     assert not ({'private-connection', 'vpn-connection'} & fired(result))
-    assert_invariants(result)
+    check_result(result)
 
 
 # --------------------------------------------------------------------------- subnet-routable
@@ -301,7 +282,7 @@ def test_vpn_encryption_below_128_fails(cipher, name, bits):
     assert result['decision'] == 'required'
     assert 'vpn-transit' in result['exposed']
     assert 'vpn-connection' not in fired(result)
-    assert_invariants(result)
+    check_result(result)
 
 
 @pytest.mark.parametrize('cipher', ['rot13', 'serpent-256', 'twofish', 'aes256gmac'])
@@ -490,7 +471,7 @@ def test_exposed_segment_requires(make, audience):
     assert result['exposed'] == ['meet-me-room']
     assert result['decision'] == 'required'
     assert not ({'private-connection', 'vpn-connection'} & fired(result))
-    assert_invariants(result)
+    check_result(result)
 
 
 @pytest.mark.parametrize('audience', ['authorized_it', 'limited_non_it'])
@@ -568,7 +549,7 @@ def test_private_connection_allows():
     assert 'private' in result['reasons'][0]['message']
     assert result['decision'] == 'optional'
     assert result['exposed'] == []
-    assert_invariants(result)
+    check_result(result)
 
 
 def test_vpn_connection_allows():
@@ -577,7 +558,7 @@ def test_vpn_connection_allows():
     assert "trunk 'contoso-vpn'" in result['reasons'][0]['message']
     assert 'VPN' in result['reasons'][0]['message']
     assert result['decision'] == 'optional'
-    assert_invariants(result)
+    check_result(result)
 
 
 @pytest.mark.parametrize('trunk', [
@@ -592,7 +573,7 @@ def test_allows_only_when_no_requires_rule_fired(trunk):
     result = evaluate(trunk)
     assert not ({'private-connection', 'vpn-connection'} & fired(result))
     assert result['decision'] == 'required'
-    assert_invariants(result)
+    check_result(result)
 
 
 def test_public_never_allows():
@@ -683,7 +664,7 @@ def test_provider_name_is_optional_in_blocker_messages():
 def test_decision_is_required_iff_a_requires_rule_fired(trunk, decision):
     result = evaluate(trunk)
     assert result['decision'] == decision
-    assert_invariants(result)
+    check_result(result)
 
 
 def test_warnings_alone_never_require():

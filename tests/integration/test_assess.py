@@ -144,3 +144,11 @@ def test_reports_are_rewritten_only_when_they_change(run_playbook, repo_root, tm
     assert second.rc == 0, second
     assert all(host['changed'] == 0 for host in second.recap.values()), second
     assert (tmp_path / 'r' / 'trunk-security.json').stat().st_mtime_ns == written
+
+
+def test_enforce_refuses_a_host_whose_trunks_have_blockers(run_playbook, repo_root):
+    run = run_playbook(repo_root / 'playbooks' / 'enforce.yml', '--check', '--limit', 'med-lon-01',
+                       inventory=repo_root / 'examples' / 'inventory')
+    assert run.rc == 2, run
+    assert "trunk 'lon-public-nosrtp': SRTP is required but the provider" in run.stdout, run
+    assert 'mediation_gateway' not in run.stdout, run  # the role never started

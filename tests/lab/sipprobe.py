@@ -13,7 +13,7 @@ import uuid
 CRLF = '\r\n'
 
 
-def request(method: str, ruri: str, transport: str, local: tuple[str, int]) -> bytes:
+def request(method: str, ruri: str, transport: str, local: tuple[str, int], srtp: bool = True) -> bytes:
     branch = 'z9hG4bK' + uuid.uuid4().hex
     lines = [
         '%s %s SIP/2.0' % (method, ruri),
@@ -27,9 +27,9 @@ def request(method: str, ruri: str, transport: str, local: tuple[str, int]) -> b
     ]
     body = ''
     if method == 'INVITE':
-        body = CRLF.join(['v=0', 'o=probe 1 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0',
-                          'm=audio 40000 RTP/SAVP 0',
-                          'a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz', ''])
+        media = ['m=audio 40000 RTP/SAVP 0', 'a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:'
+                 'WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz'] if srtp else ['m=audio 40000 RTP/AVP 0']
+        body = CRLF.join(['v=0', 'o=probe 1 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0'] + media + [''])
         lines.append('Content-Type: application/sdp')
     lines.append('Content-Length: %d' % len(body))
     return (CRLF.join(lines) + CRLF + CRLF + body).encode()
@@ -55,17 +55,17 @@ def tls_context(cafile=None, cert=None, key=None, version=None) -> ssl.SSLContex
     return context
 
 
-def send_tls(host, port, method, ruri, context, timeout=5.0, final=True) -> list[str]:
+def send_tls(host, port, method, ruri, context, timeout=5.0, final=True, srtp=True) -> list[str]:
     """Send one request over TLS; return the status lines received (until a final one)."""
     with socket.create_connection((host, port), timeout=timeout) as raw:
         with context.wrap_socket(raw, server_hostname=None) as conn:
-            conn.sendall(request(method, ruri, 'tls', conn.getsockname()))
+            conn.sendall(request(method, ruri, 'tls', conn.getsockname(), srtp=srtp))
             return _read(conn, final)
 
 
-def send_tcp(host, port, method, ruri, timeout=5.0) -> list[str]:
+def send_tcp(host, port, method, ruri, timeout=5.0, srtp=True) -> list[str]:
     with socket.create_connection((host, port), timeout=timeout) as conn:
-        conn.sendall(request(method, ruri, 'tcp', conn.getsockname()))
+        conn.sendall(request(method, ruri, 'tcp', conn.getsockname(), srtp=srtp))
         return _read(conn, True)
 
 

@@ -239,3 +239,13 @@ def test_check_mode_previews_a_fresh_instance_without_touching_anything(lab, tmp
     assert 'listen=tls:127.0.0.10:5067' in preview.stdout  # the diff shows the configuration to come
     assert not any(tmp_path.iterdir())
     assert not Path('/etc/supervisor/conf.d/kamailio-preview.conf').exists()
+
+
+def test_a_plain_rtp_offer_on_the_srtp_trunk_is_refused_with_488(lab):
+    offset = lab.provider_log_size()
+    statuses = sipprobe.send_tls(*PUBLIC, 'INVITE', PROVIDER_URI, good_context(), srtp=False)
+    assert statuses[-1] == 'SIP/2.0 488 Not Acceptable Here (SRTP is required on trunk lab-public)', statuses
+    assert 'PROVIDER-RX INVITE' not in lab.provider_log_since(offset)
+    # the private trunk (SRTP disabled) passes a plain offer on
+    plain = sipprobe.send_tcp(*PRIVATE, 'INVITE', 'sip:echo@127.0.0.21', srtp=False)
+    assert plain[-1] == 'SIP/2.0 486 Busy Here (lab provider)', plain

@@ -89,15 +89,27 @@ def lab(collections_dir, tmp_path_factory):
     if not in_lab():
         pytest.skip('not inside the lab namespace')
     subprocess.run(['ip', 'link', 'set', 'lo', 'up'], check=True)
+    # a supervisord left by an earlier lab runs its programs in that lab's (gone) namespace
+    stop_supervisor()
     work = tmp_path_factory.mktemp('lab')
     env = ansible_environment(collections_dir, work / 'ansible-local')
     lab = Lab(env, work)
-    started = time.monotonic()
-    first = lab.enforce()
-    assert first.rc == 0, first
-    lab.first_run = first
-    provider = run_playbook(env, LAB / 'provider.yml', inventory=INVENTORY, cwd=work)
-    assert provider.rc == 0, provider
-    lab.timings['converge'] = round(time.monotonic() - started, 2)
-    yield lab
+    try:
+        started = time.monotonic()
+        first = lab.enforce()
+        assert first.rc == 0, first
+        lab.first_run = first
+        provider = run_playbook(env, LAB / 'provider.yml', inventory=INVENTORY, cwd=work)
+        assert provider.rc == 0, provider
+        lab.timings['converge'] = round(time.monotonic() - started, 2)
+        yield lab
+    finally:
+        stop_supervisor()
+
+
+def stop_supervisor():
     subprocess.run(['supervisorctl', 'shutdown'], capture_output=True, check=False)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and subprocess.run(['pgrep', '-x', 'supervisord'], capture_output=True,
+                                                         check=False).returncode == 0:
+        time.sleep(0.2)

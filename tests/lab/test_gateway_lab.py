@@ -20,7 +20,10 @@ from conftest import CA, CONFIG_DIR, GATEWAY_LOG, PROVIDER_DIR
 
 PUBLIC = ('127.0.0.10', 5067)
 PRIVATE = ('127.0.0.11', 5068)
+INTERNAL = ('127.0.0.12', 5070)
 PROVIDER_URI = 'sip:echo@provider.lab.test'
+GATEWAY_OK = 'SIP/2.0 200 OK'
+PROVIDER_OK = 'SIP/2.0 200 OK from the lab provider'
 CLIENT = (str(PROVIDER_DIR / 'client.pem'), str(PROVIDER_DIR / 'client.key'))
 STRANGER = (str(PROVIDER_DIR / 'stranger.pem'), str(PROVIDER_DIR / 'stranger.key'))
 
@@ -29,8 +32,14 @@ def good_context(version=None):
     return sipprobe.tls_context(str(CA), *CLIENT, version=version)
 
 
-def options_over_tls(context=None, ruri=PROVIDER_URI, address=PUBLIC):
+def options_over_tls(context=None, ruri='sip:127.0.0.10:5067', address=PUBLIC):
+    """An OPTIONS from the trunk side to the gateway itself, over TLS."""
     return sipprobe.send_tls(address[0], address[1], 'OPTIONS', ruri, context or good_context())
+
+
+def from_inside(method='OPTIONS', ruri=PROVIDER_URI, **kwargs):
+    """A request from the internal side (plain TCP), for the gateway to relay to a trunk."""
+    return sipprobe.send_tcp(*INTERNAL, method, ruri, **kwargs)
 
 
 def config_digest():
@@ -75,11 +84,11 @@ def test_converges_then_a_rerun_changes_and_restarts_nothing(lab):
     assert lab.gateway_pid() == pid
 
 
-def test_options_and_invite_over_tls_are_relayed_to_the_provider_over_tls(lab):
+def test_requests_from_the_internal_side_are_relayed_to_the_provider_over_tls(lab):
     offset = lab.provider_log_size()
-    assert options_over_tls(ruri='sip:127.0.0.10:5067')[-1] == 'SIP/2.0 200 OK'  # the gateway itself
-    assert options_over_tls()[-1] == 'SIP/2.0 200 OK from the lab provider'
-    statuses = sipprobe.send_tls(*PUBLIC, 'INVITE', PROVIDER_URI, good_context())
+    assert options_over_tls()[-1] == GATEWAY_OK  # the gateway itself answers a keepalive on the trunk side
+    assert from_inside()[-1] == PROVIDER_OK
+    statuses = from_inside('INVITE', srtp=False)
     assert statuses[-1] == 'SIP/2.0 486 Busy Here (lab provider)'
     log = lab.provider_log_since(offset)
     assert re.search(r'PROVIDER-RX OPTIONS sip:echo@provider.lab.test from 127.0.0.10 proto=tls peer=gw.lab.test', log), log
@@ -96,7 +105,8 @@ def test_the_public_trunk_has_no_plaintext_listener(lab):
 
 def test_no_cleartext_sip_on_the_trunk_legs(lab):
     with Capture('host 127.0.0.10 and (tcp port 5067 or tcp port 5061)') as capture:
-        assert options_over_tls()[-1] == 'SIP/2.0 200 OK from the lab provider'
+        assert options_over_tls()[-1] == GATEWAY_OK
+        assert from_inside()[-1] == PROVIDER_OK
     assert capture.count() > 10, capture.count()
     assert capture.count('tcp.port == 5061') > 0
     assert capture.count('frame contains "SIP/2.0"') == 0
@@ -125,14 +135,16 @@ def test_mutual_tls_refuses_clients_without_a_trusted_certificate(lab):
             statuses = options_over_tls(context)
             assert not statuses  # a TLS 1.3 server may close only after the request: no answer either way
             raise ConnectionResetError('closed without an answer')
-    assert options_over_tls()[-1] == 'SIP/2.0 200 OK from the lab provider'
+    assert options_over_tls()[-1] == GATEWAY_OK
 
 
 def test_the_private_trunk_is_plain_tcp_as_decided(lab):
     offset = lab.provider_log_size()
     with Capture('host 127.0.0.11 or host 127.0.0.21') as capture:
-        assert sipprobe.send_tcp(*PRIVATE, 'OPTIONS', 'sip:echo@127.0.0.21')[-1] == 'SIP/2.0 200 OK from the lab provider'
-    assert capture.count('frame contains "SIP/2.0"') >= 4
+        assert from_inside(ruri='sip:echo@127.0.0.21')[-1] == PROVIDER_OK
+    # the request to the provider and its answer, both readable on the wire
+    assert capture.count('ip.src == 127.0.0.11 && tcp.dstport == 5060 && frame contains "OPTIONS sip:echo@127.0.0.21 SIP/2.0"') >= 1
+    assert capture.count('ip.src == 127.0.0.21 && frame contains "SIP/2.0 200 OK"') >= 1
     assert 'from 127.0.0.11 proto=tcp' in lab.provider_log_since(offset)
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(('127.0.0.11', 5067), timeout=2).close()
@@ -150,7 +162,8 @@ def test_remediation_follows_the_inventory_both_ways(lab):
 
     restored = lab.enforce()
     assert restored.rc == 0, restored
-    assert options_over_tls()[-1] == 'SIP/2.0 200 OK from the lab provider'
+    assert options_over_tls()[-1] == GATEWAY_OK
+    assert from_inside()[-1] == PROVIDER_OK
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(('127.0.0.10', 5068), timeout=2).close()
 
@@ -163,7 +176,7 @@ def test_drift_is_reported_in_check_mode_and_put_back(lab):
     subprocess.run(['kamcmd', '-s', 'unix:/run/kamailio-lab-gateway/kamailio_ctl', 'tls.reload'], check=True,
                    capture_output=True)
     drifted = config_digest()
-    assert options_over_tls(good_context(ssl.TLSVersion.TLSv1))[-1] == 'SIP/2.0 200 OK from the lab provider'
+    assert options_over_tls(good_context(ssl.TLSVersion.TLSv1))[-1] == GATEWAY_OK
 
     audit = lab.enforce('--check', '--diff')
     assert audit.rc == 0, audit
@@ -176,7 +189,7 @@ def test_drift_is_reported_in_check_mode_and_put_back(lab):
     assert 'method = TLSv1+' not in tls_cfg.read_text()
     with pytest.raises(ssl.SSLError):
         options_over_tls(good_context(ssl.TLSVersion.TLSv1))
-    assert options_over_tls()[-1] == 'SIP/2.0 200 OK from the lab provider'
+    assert options_over_tls()[-1] == GATEWAY_OK
 
 
 @pytest.mark.parametrize('fault', ['missing-certificate', 'key-mismatch', 'port-in-use'])
@@ -211,7 +224,8 @@ def test_a_failed_change_keeps_the_previous_config_and_service(lab, fault):
     for word in expected:
         assert word in run.stdout, (word, messages)
     assert config_digest() == before
-    assert options_over_tls()[-1] == 'SIP/2.0 200 OK from the lab provider'
+    assert options_over_tls()[-1] == GATEWAY_OK
+    assert from_inside()[-1] == PROVIDER_OK
 
 
 def test_replies_from_a_provider_with_another_name_are_dropped(lab):
@@ -221,13 +235,13 @@ def test_replies_from_a_provider_with_another_name_are_dropped(lab):
     renamed = lab.enforce(inventory=lab.inventory_with(rename_provider))
     assert renamed.rc == 0, renamed
     try:
-        statuses = sipprobe.send_tls(*PUBLIC, 'OPTIONS', 'sip:echo@impostor.lab.test', good_context(), timeout=15)
+        statuses = from_inside(ruri='sip:echo@impostor.lab.test', timeout=15)
         assert statuses[-1].startswith('SIP/2.0 408'), statuses
         assert 'not impostor.lab.test: reply dropped' in GATEWAY_LOG.read_text(errors='replace')
     finally:
         restored = lab.enforce()
         assert restored.rc == 0, restored
-    assert options_over_tls()[-1] == 'SIP/2.0 200 OK from the lab provider'
+    assert from_inside()[-1] == PROVIDER_OK
 
 
 def test_check_mode_previews_a_fresh_instance_without_touching_anything(lab, tmp_path):
@@ -246,6 +260,6 @@ def test_a_plain_rtp_offer_on_the_srtp_trunk_is_refused_with_488(lab):
     statuses = sipprobe.send_tls(*PUBLIC, 'INVITE', PROVIDER_URI, good_context(), srtp=False)
     assert statuses[-1] == 'SIP/2.0 488 Not Acceptable Here (SRTP is required on trunk lab-public)', statuses
     assert 'PROVIDER-RX INVITE' not in lab.provider_log_since(offset)
-    # the private trunk (SRTP disabled) passes a plain offer on
-    plain = sipprobe.send_tcp(*PRIVATE, 'INVITE', 'sip:echo@127.0.0.21', srtp=False)
+    # toward the private trunk (SRTP disabled) a plain offer passes on
+    plain = from_inside('INVITE', ruri='sip:echo@127.0.0.21', srtp=False)
     assert plain[-1] == 'SIP/2.0 486 Busy Here (lab provider)', plain

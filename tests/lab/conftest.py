@@ -9,6 +9,7 @@ Run it with ``./run lab`` (or as part of ``./run test``): that re-executes pytes
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -30,6 +31,22 @@ GATEWAY_LOG = Path('/var/log/kamailio-lab-gateway.log')
 PROVIDER_LOG = Path('/var/log/kamailio-lab-provider.log')
 
 
+#: What the lab measured (timings, the SRTP suite negotiated, capture figures): printed at the
+#: end of the run and written to tests/output/lab-figures.json.
+FIGURES: dict = {}
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not FIGURES:
+        return
+    terminalreporter.section('lab figures')
+    for name, value in FIGURES.items():
+        terminalreporter.write_line('%s: %s' % (name, json.dumps(value)))
+    output = REPO / 'tests' / 'output'
+    output.mkdir(parents=True, exist_ok=True)
+    (output / 'lab-figures.json').write_text(json.dumps(FIGURES, indent=2) + '\n')
+
+
 def in_lab() -> bool:
     return os.environ.get('VOIP_LAB_NETNS') == '1' and os.geteuid() == 0
 
@@ -49,13 +66,13 @@ class Lab:
     def __init__(self, env, work: Path):
         self.env = env
         self.work = work
-        self.timings = {}
+        self.figures = FIGURES
 
     def enforce(self, *args, inventory=INVENTORY, extra_vars=None):
         started = time.monotonic()
         run = run_playbook(self.env, REPO / 'playbooks' / 'enforce.yml', *args, inventory=inventory, extra_vars=extra_vars,
                            cwd=self.work)
-        self.timings.setdefault('enforce', []).append(round(time.monotonic() - started, 2))
+        self.figures.setdefault('enforce runs (s)', []).append(round(time.monotonic() - started, 2))
         return run
 
     def inventory_with(self, change) -> Path:
@@ -101,7 +118,7 @@ def lab(collections_dir, tmp_path_factory):
         lab.first_run = first
         provider = run_playbook(env, LAB / 'provider.yml', inventory=INVENTORY, cwd=work)
         assert provider.rc == 0, provider
-        lab.timings['converge'] = round(time.monotonic() - started, 2)
+        lab.figures['converge (s)'] = round(time.monotonic() - started, 2)
         yield lab
     finally:
         stop_supervisor()

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import sipprobe
+from wire import Capture
 from conftest import CA, CONFIG_DIR, GATEWAY_LOG, PROVIDER_DIR
 
 PUBLIC = ('127.0.0.10', 5067)
@@ -44,34 +45,6 @@ def from_inside(method='OPTIONS', ruri=PROVIDER_URI, **kwargs):
 
 def config_digest():
     return {name: hashlib.sha256((CONFIG_DIR / name).read_bytes()).hexdigest() for name in ('kamailio.cfg', 'tls.cfg')}
-
-
-class Capture:
-    """tshark on lo for the length of a with-block; counts frames and cleartext SIP frames."""
-
-    def __init__(self, bpf):
-        self.bpf = bpf
-        self.path = '/tmp/voip-lab-%d.pcap' % time.monotonic_ns()
-
-    def __enter__(self):
-        self.process = subprocess.Popen(['tshark', '-q', '-i', 'lo', '-f', self.bpf, '-w', self.path],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:  # dumpcap says "Capture started" once packets are being written
-            line = self.process.stderr.readline().decode(errors='replace')
-            if 'Capture started' in line or not line:
-                break
-        return self
-
-    def __exit__(self, *exc):
-        time.sleep(0.5)
-        self.process.terminate()
-        self.process.wait(timeout=10)
-
-    def count(self, display_filter=''):
-        out = subprocess.run(['tshark', '-r', self.path] + (['-Y', display_filter] if display_filter else []),
-                             capture_output=True, text=True, check=False).stdout
-        return len([line for line in out.splitlines() if line.strip()])
 
 
 def test_converges_then_a_rerun_changes_and_restarts_nothing(lab):

@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 import socket
 import struct
+import subprocess
+import time
 import wave
 from collections import Counter
 from dataclasses import dataclass
@@ -55,10 +57,10 @@ def udp_datagrams(path) -> list[Datagram]:
     return datagrams
 
 
-def rtp_like(datagrams, address) -> list[Datagram]:
-    """The RTP/SRTP datagrams (version 2, not RTCP) sent from ``address``."""
-    return [d for d in datagrams if d.src == address and len(d.payload) > RTP_HEADER and d.payload[0] >> 6 == 2
-            and not 200 <= d.payload[1] <= 206]
+def rtp_like(datagrams, src=None, dst=None) -> list[Datagram]:
+    """The RTP/SRTP datagrams (version 2, not RTCP) from ``src`` and to ``dst`` (either may be None)."""
+    return [d for d in datagrams if src in (None, d.src) and dst in (None, d.dst) and len(d.payload) > RTP_HEADER
+            and d.payload[0] >> 6 == 2 and not 200 <= d.payload[1] <= 206]
 
 
 def usual_length(datagrams) -> int:
@@ -91,3 +93,31 @@ def strongest_tone(path, candidates) -> tuple[float, dict]:
         power = previous * previous + before * before - coefficient * previous * before
         shares[frequency] = round(2 * power / (len(samples) * total), 3)
     return max(shares, key=shares.get), shares
+
+
+class Capture:
+    """tshark on lo for the length of a with-block (a classic pcap file); counts the frames a display filter matches."""
+
+    def __init__(self, bpf):
+        self.bpf = bpf
+        self.path = '/tmp/voip-lab-%d.pcap' % time.monotonic_ns()
+
+    def __enter__(self):
+        self.process = subprocess.Popen(['tshark', '-q', '-i', 'lo', '-f', self.bpf, '-F', 'pcap', '-w', self.path],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:  # dumpcap says "Capture started" once packets are being written
+            line = self.process.stderr.readline().decode(errors='replace')
+            if 'Capture started' in line or not line:
+                break
+        return self
+
+    def __exit__(self, *exc):
+        time.sleep(0.5)
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+    def count(self, display_filter=''):
+        out = subprocess.run(['tshark', '-r', self.path] + (['-Y', display_filter] if display_filter else []),
+                             capture_output=True, text=True, check=False).stdout
+        return len([line for line in out.splitlines() if line.strip()])

@@ -39,8 +39,8 @@ class PlaybookRun:
     def __repr__(self) -> str:
         # the failures first: pytest shortens long assertion messages in the middle
         failures = [line[:1500] for line in self.stdout.splitlines() if 'FAILED!' in line or line.startswith('fatal:')]
-        return 'rc=%d %s\n--- stdout\n%s\n--- stderr\n%s' % (self.rc, ' | '.join(failures), self.stdout[-6000:],
-                                                           self.stderr[-3000:])
+        return 'rc=%d %s\n--- stdout\n%s\n--- stderr\n%s' % (
+            self.rc, ' | '.join(failures), self.stdout[-6000:], self.stderr[-3000:])
 
 
 def ansible_environment(collections_dir, local_temp) -> dict:

@@ -85,6 +85,20 @@ class Lab:
         host_vars.write_text(yaml.safe_dump(data))
         return target
 
+    def rerun(self):
+        """One rerun of enforce.yml on the converged lab, shared by the tests that check it (the
+        first to ask makes it): the run, and the (gateway, relay) pids before and after."""
+        if getattr(self, '_rerun', None) is None:
+            before = (self.gateway_pid(), self.relay_pid())
+            run = self.enforce()
+            self._rerun = (run, before, (self.gateway_pid(), self.relay_pid()))
+        return self._rerun
+
+    @staticmethod
+    def relay_pid() -> str:
+        return subprocess.run(['supervisorctl', 'pid', 'rtpengine-lab-media'], capture_output=True, text=True,
+                              check=False).stdout.strip()
+
     @staticmethod
     def gateway_pid() -> str:
         return subprocess.run(['supervisorctl', 'pid', 'kamailio-lab-gateway'], capture_output=True, text=True,

@@ -48,12 +48,10 @@ def config_digest():
 
 def test_converges_then_a_rerun_changes_and_restarts_nothing(lab):
     assert lab.first_run.recap['lab-gateway']['failed'] == 0
-    pid = lab.gateway_pid()
-    assert pid.isdigit()
-    again = lab.enforce()
+    again, before, after = lab.rerun()  # shared with the calls' own check, which runs first
     assert again.rc == 0, again
     assert again.recap['lab-gateway']['changed'] == 0, again
-    assert lab.gateway_pid() == pid
+    assert after == before and all(pid.isdigit() for pid in after), (before, after)  # gateway and relay
 
 
 def test_requests_from_the_internal_side_are_relayed_to_the_provider_over_tls(lab):
@@ -235,3 +233,25 @@ def test_a_plain_rtp_offer_on_the_srtp_trunk_is_refused_with_488(lab):
     # toward the private trunk (SRTP disabled) a plain offer passes on
     plain = from_inside('INVITE', ruri='sip:echo@127.0.0.21', srtp=False)
     assert plain[-1] == 'SIP/2.0 486 Busy Here (lab provider)', plain
+
+
+def test_a_tls_only_change_is_reloaded_without_a_restart(lab):
+    pid = lab.gateway_pid()
+    chacha = good_context(ssl.TLSVersion.TLSv1_2)
+    chacha.set_ciphers('ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305')
+    assert options_over_tls(chacha)[-1] == GATEWAY_OK
+    # validated by a scratch start (which must leave the running instance's control socket
+    # alone), then applied with kamcmd tls.reload
+    gcm_only = lab.enforce(extra_vars={'mediation_gateway_tls_cipher_list': 'ECDHE+AESGCM:!aNULL:!SHA1:!SHA256:!SHA384'})
+    try:
+        assert gcm_only.rc == 0, gcm_only
+        assert re.search(r'Reload the TLS profiles[^\n]*\n+changed: \[lab-gateway\]', gcm_only.stdout), gcm_only
+        assert lab.gateway_pid() == pid
+        with pytest.raises(ssl.SSLError):
+            options_over_tls(chacha)
+        assert options_over_tls()[-1] == GATEWAY_OK
+    finally:
+        restored = lab.enforce()
+        assert restored.rc == 0, restored
+    assert lab.gateway_pid() == pid
+    assert options_over_tls(chacha)[-1] == GATEWAY_OK

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,11 +17,6 @@ NG = ('127.0.0.1', 2223)
 CONFIG = Path('/etc/rtpengine/lab-media/rtpengine.conf')
 PLAIN_OFFER = '\r\n'.join(['v=0', 'o=alice 1 1 IN IP4 127.0.0.2', 's=-', 'c=IN IP4 127.0.0.2', 't=0 0',
                            'm=audio 40000 RTP/AVP 0', 'a=rtpmap:0 PCMU/8000', 'a=sendrecv', ''])
-
-
-def relay_pid() -> str:
-    return subprocess.run(['supervisorctl', 'pid', 'rtpengine-lab-media'], capture_output=True, text=True,
-                          check=False).stdout.strip()
 
 
 @pytest.fixture(scope='module')
@@ -44,11 +38,11 @@ def test_the_relay_runs_with_its_own_interfaces_and_answers_ng(media):
 
 
 def test_a_rerun_changes_and_restarts_nothing(media):
-    pid = relay_pid()
+    pid = media.relay_pid()
     again = media_run(media)
     assert again.rc == 0, again
     assert again.recap['lab-gateway']['changed'] == 0, again
-    assert relay_pid() == pid
+    assert media.relay_pid() == pid
 
 
 def test_an_offer_toward_the_trunk_becomes_srtp(media):
@@ -74,12 +68,12 @@ def test_check_mode_previews_a_change_without_making_it(media):
 
 
 def test_a_bad_interface_address_fails_validation_and_leaves_the_relay_untouched(media):
-    before, pid = CONFIG.read_text(), relay_pid()
+    before, pid = CONFIG.read_text(), media.relay_pid()
     interfaces = [{'name': 'internal', 'address': '127.0.0.3'}, {'name': 'trunk', 'address': '192.0.2.99'}]
     for attempt in range(2):  # refused again on a rerun: a refused candidate is not taken as validated
         bad = media_run(media, extra_vars={'media_relay_interfaces': interfaces})
         assert bad.rc != 0, (attempt, bad)
         assert 'interface address 192.0.2.99 is not an address of this host' in bad.stdout, (attempt, bad)
     assert CONFIG.read_text() == before
-    assert relay_pid() == pid
+    assert media.relay_pid() == pid
     assert ngcontrol.command(NG, {'command': 'ping'})['result'] == b'pong'

@@ -38,3 +38,13 @@ def test_report_module_playbook(run_playbook, ansible_env, tmp_path):
         del ansible_env['REPORT_DIR']
     assert run.rc == 0, run
     assert (tmp_path / 'reports' / 'explicit' / 'trunk-security.json').is_file()
+
+
+def test_gateway_configuration_per_srtp_mode(run_playbook, ansible_env, tmp_path):
+    ansible_env['RENDER_DIR'] = str(tmp_path)
+    try:
+        run = run_playbook('gateway_render.yml')
+    finally:
+        del ansible_env['RENDER_DIR']
+    assert run.rc == 0, run
+    assert (tmp_path / 'kamailio-rtpengine.cfg').is_file() and (tmp_path / 'kamailio-none.cfg').is_file()

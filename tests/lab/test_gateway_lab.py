@@ -138,30 +138,6 @@ def test_remediation_follows_the_inventory_both_ways(lab):
         socket.create_connection(('127.0.0.10', 5068), timeout=2).close()
 
 
-def test_drift_is_reported_in_check_mode_and_put_back(lab):
-    tls_cfg = CONFIG_DIR / 'tls.cfg'
-    # a hand edit that allows TLS 1.0 (whose suites all use SHA-1), made live
-    tls_cfg.write_text(re.sub(r'cipher_list = .*', 'cipher_list = DEFAULT:@SECLEVEL=0',
-                              tls_cfg.read_text().replace('method = TLSv1.2+', 'method = TLSv1+')))
-    subprocess.run(['kamcmd', '-s', 'unix:/run/kamailio-lab-gateway/kamailio_ctl', 'tls.reload'], check=True,
-                   capture_output=True)
-    drifted = config_digest()
-    assert options_over_tls(good_context(ssl.TLSVersion.TLSv1))[-1] == GATEWAY_OK
-
-    audit = lab.enforce('--check', '--diff')
-    assert audit.rc == 0, audit
-    assert audit.recap['lab-gateway']['changed'] > 0
-    assert '-method = TLSv1+' in audit.stdout and '+method = TLSv1.2+' in audit.stdout, audit
-    assert config_digest() == drifted
-
-    fixed = lab.enforce()
-    assert fixed.rc == 0, fixed
-    assert 'method = TLSv1+' not in tls_cfg.read_text()
-    with pytest.raises(ssl.SSLError):
-        options_over_tls(good_context(ssl.TLSVersion.TLSv1))
-    assert options_over_tls()[-1] == GATEWAY_OK
-
-
 @pytest.mark.parametrize('fault', ['missing-certificate', 'key-mismatch', 'port-in-use'])
 def test_a_failed_change_keeps_the_previous_config_and_service(lab, fault):
     before = config_digest()
@@ -199,19 +175,14 @@ def test_a_failed_change_keeps_the_previous_config_and_service(lab, fault):
 
 
 def test_replies_from_a_provider_with_another_name_are_dropped(lab):
-    def rename_provider(trunks):
-        trunks[0]['provider']['server_name'] = 'impostor.lab.test'
-
-    renamed = lab.enforce(inventory=lab.inventory_with(rename_provider))
-    assert renamed.rc == 0, renamed
-    try:
-        statuses = from_inside(ruri='sip:echo@impostor.lab.test', timeout=15)
-        assert statuses[-1].startswith('SIP/2.0 408'), statuses
-        assert 'not impostor.lab.test: reply dropped' in GATEWAY_LOG.read_text(errors='replace')
-    finally:
-        restored = lab.enforce()
-        assert restored.rc == 0, restored
-    assert from_inside()[-1] == PROVIDER_OK
+    # trunk lab-misnamed expects impostor.lab.test; the provider's certificate names provider.lab.test
+    offset = lab.provider_log_size()
+    statuses = from_inside(ruri='sip:echo@impostor.lab.test', timeout=15)
+    assert statuses[-1].startswith('SIP/2.0 408'), statuses
+    assert 'PROVIDER-RX OPTIONS sip:echo@impostor.lab.test from 127.0.0.13 proto=tls' in lab.provider_log_since(offset)
+    assert "presented a certificate for 'provider.lab.test', not impostor.lab.test: reply dropped" in \
+        GATEWAY_LOG.read_text(errors='replace')
+    assert from_inside()[-1] == PROVIDER_OK  # the well-named trunk is unaffected
 
 
 def test_check_mode_previews_a_fresh_instance_without_touching_anything(lab, tmp_path):
@@ -235,23 +206,48 @@ def test_a_plain_rtp_offer_on_the_srtp_trunk_is_refused_with_488(lab):
     assert plain[-1] == 'SIP/2.0 486 Busy Here (lab provider)', plain
 
 
-def test_a_tls_only_change_is_reloaded_without_a_restart(lab):
+def chacha_context():
+    context = good_context(ssl.TLSVersion.TLSv1_2)
+    context.set_ciphers('ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305')
+    return context
+
+
+def test_tls_changes_are_reloaded_without_a_restart_and_drift_is_put_back(lab):
     pid = lab.gateway_pid()
-    chacha = good_context(ssl.TLSVersion.TLSv1_2)
-    chacha.set_ciphers('ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305')
-    assert options_over_tls(chacha)[-1] == GATEWAY_OK
-    # validated by a scratch start (which must leave the running instance's control socket
-    # alone), then applied with kamcmd tls.reload
+    tls_cfg = CONFIG_DIR / 'tls.cfg'
+    reloaded = re.compile(r'Reload the TLS profiles[^\n]*\n+changed: \[lab-gateway\]')
+    assert options_over_tls(chacha_context())[-1] == GATEWAY_OK
+
+    # a TLS-only change from the inventory: validated by a scratch start (which must leave the
+    # running instance's control socket alone), applied with kamcmd tls.reload
     gcm_only = lab.enforce(extra_vars={'mediation_gateway_tls_cipher_list': 'ECDHE+AESGCM:!aNULL:!SHA1:!SHA256:!SHA384'})
-    try:
-        assert gcm_only.rc == 0, gcm_only
-        assert re.search(r'Reload the TLS profiles[^\n]*\n+changed: \[lab-gateway\]', gcm_only.stdout), gcm_only
-        assert lab.gateway_pid() == pid
-        with pytest.raises(ssl.SSLError):
-            options_over_tls(chacha)
-        assert options_over_tls()[-1] == GATEWAY_OK
-    finally:
-        restored = lab.enforce()
-        assert restored.rc == 0, restored
+    assert gcm_only.rc == 0, gcm_only
+    assert reloaded.search(gcm_only.stdout), gcm_only
     assert lab.gateway_pid() == pid
-    assert options_over_tls(chacha)[-1] == GATEWAY_OK
+    with pytest.raises(ssl.SSLError):
+        options_over_tls(chacha_context())
+    assert options_over_tls()[-1] == GATEWAY_OK
+
+    # drift: a hand edit that allows TLS 1.0 (whose suites all use SHA-1), made live
+    tls_cfg.write_text(re.sub(r'cipher_list = .*', 'cipher_list = DEFAULT:@SECLEVEL=0',
+                              tls_cfg.read_text().replace('method = TLSv1.2+', 'method = TLSv1+')))
+    subprocess.run(['kamcmd', '-s', 'unix:/run/kamailio-lab-gateway/kamailio_ctl', 'tls.reload'], check=True,
+                   capture_output=True)
+    drifted = config_digest()
+    assert options_over_tls(good_context(ssl.TLSVersion.TLSv1))[-1] == GATEWAY_OK
+
+    audit = lab.enforce('--check', '--diff')
+    assert audit.rc == 0, audit
+    assert audit.recap['lab-gateway']['changed'] > 0
+    assert '-method = TLSv1+' in audit.stdout and '+method = TLSv1.2+' in audit.stdout, audit
+    assert config_digest() == drifted
+
+    # a normal run puts the inventory's profile back, again by a reload
+    fixed = lab.enforce()
+    assert fixed.rc == 0, fixed
+    assert reloaded.search(fixed.stdout), fixed
+    assert 'method = TLSv1+' not in tls_cfg.read_text()
+    with pytest.raises(ssl.SSLError):
+        options_over_tls(good_context(ssl.TLSVersion.TLSv1))
+    assert options_over_tls(chacha_context())[-1] == GATEWAY_OK
+    assert lab.gateway_pid() == pid

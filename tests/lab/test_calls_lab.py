@@ -8,6 +8,7 @@ its media relay; captures and recordings show what the policy decided is what fl
 from __future__ import annotations
 
 import re
+import socket
 import subprocess
 import time
 from pathlib import Path
@@ -23,6 +24,7 @@ from playbook_runner import run_playbook
 from wire import Capture
 
 ALICE, BOB = '127.0.0.30', '127.0.0.40'
+PUBLIC = ('127.0.0.10', 5067)
 RELAY_INTERNAL, RELAY_TRUNK = '127.0.0.3', '127.0.0.4'
 TONES = {'alice': 440, 'bob': 1000, 'carol': 700}
 NG = ('127.0.0.1', 2223)
@@ -139,9 +141,28 @@ def test_a_call_over_the_public_trunk_is_srtp_on_the_trunk_leg(endpoints):
     assert call.heard('alice')[0] == TONES['bob'], call.heard('alice')
 
 
+def test_a_call_from_the_public_trunk_reaches_the_internal_side_with_srtp_on_the_trunk_leg(endpoints):
+    lab = endpoints
+    offset, started = lab.provider_log_size(), time.time()
+    with Capture('udp') as capture:
+        events = baresipctl.call(BOB, 'sip:alice@gw.lab.test')
+    assert 'CALL_ESTABLISHED' in [event['type'] for event in events], events
+    sdp = trunk_sdp(lab.provider_log_since(offset))
+    assert 'RTP/SAVP' in sdp['offer']['media'] and 'RTP/SAVP' in sdp['answer']['media'], sdp
+    datagrams = wire.udp_datagrams(capture.path)
+    suite = SUITE.search(sdp['answer']['crypto'] + ' ').group(1)
+    inside, trunk = wire.rtp_like(datagrams, src=RELAY_INTERNAL), wire.rtp_like(datagrams, src=RELAY_TRUNK)
+    assert len(inside) > 50 and wire.usual_length(trunk) == wire.usual_length(inside) + wire.TAG_BYTES[suite]
+    heard = wire.strongest_tone(recording('alice', started - 1), TONES.values())
+    assert heard[0] == TONES['bob'], heard
+
+
+def client_tls():
+    return sipprobe.tls_context(str(CA), str(PROVIDER_DIR / 'client.pem'), str(PROVIDER_DIR / 'client.key'))
+
+
 def test_an_srtp_mandatory_endpoint_refuses_a_plain_offer(endpoints):
-    context = sipprobe.tls_context(str(CA), str(PROVIDER_DIR / 'client.pem'), str(PROVIDER_DIR / 'client.key'))
-    statuses = sipprobe.send_tls(BOB, 5063, 'INVITE', 'sip:bob@%s' % BOB, context, srtp=False)
+    statuses = sipprobe.send_tls(BOB, 5063, 'INVITE', 'sip:bob@%s' % BOB, client_tls(), srtp=False)
     assert statuses[-1].startswith('SIP/2.0 488'), statuses
 
 
@@ -159,16 +180,25 @@ def test_a_call_over_the_private_trunk_is_plain_sip_and_rtp(endpoints):
     assert call.heard('carol')[0] == TONES['alice'], call.heard('carol')
 
 
-def test_an_opportunistic_private_trunk_turns_on_tls_and_srtp(endpoints):
+def test_remediation_follows_the_inventory_both_ways(endpoints):
+    """The public trunk made private turns TLS off; the private trunk made opportunistic (its
+    provider supports both) turns TLS and SRTP on, and a new call proves it; the inventory as
+    it was puts both back."""
     lab = endpoints
 
-    def opportunistic(trunks):
+    def switch(trunks):
+        trunks[0].update(connection='private', opportunistic=False)
         trunks[1]['opportunistic'] = True
 
-    inventory = lab.inventory_with(opportunistic)
+    inventory = lab.inventory_with(switch)
     try:
         switched = lab.enforce(inventory=inventory)
         assert switched.rc == 0, switched
+        # lab-public, now private: a plain TCP listener, no TLS one
+        assert sipprobe.send_tcp('127.0.0.10', 5068, 'OPTIONS', 'sip:127.0.0.10:5068')[-1] == 'SIP/2.0 200 OK'
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection(PUBLIC, timeout=2).close()
+        # lab-private, now opportunistic: TLS and SRTP on the trunk leg of a new call
         assert endpoints_run(lab, inventory, only='carol').rc == 0
         call = Call(lab, 'sip:carol@127.0.0.21')
         assert 'CALL_ESTABLISHED' in call.types, call.events
@@ -181,10 +211,15 @@ def test_an_opportunistic_private_trunk_turns_on_tls_and_srtp(endpoints):
         sent, relayed = call.media(dst=RELAY_INTERNAL), call.media(src=RELAY_TRUNK)
         assert wire.usual_length(relayed) == wire.usual_length(sent) + wire.TAG_BYTES[suite]
         assert call.heard('carol')[0] == TONES['alice'], call.heard('carol')
+        lab.figures['opportunistic call suite'] = suite
     finally:
         restored = lab.enforce()
         assert restored.rc == 0, restored
         assert endpoints_run(lab, only='carol').rc == 0
+    assert sipprobe.send_tls(*PUBLIC, 'OPTIONS', 'sip:127.0.0.10:5067', client_tls())[-1] == 'SIP/2.0 200 OK'
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(('127.0.0.10', 5068), timeout=2).close()
+    assert sipprobe.send_tcp('127.0.0.11', 5068, 'OPTIONS', 'sip:127.0.0.11:5068')[-1] == 'SIP/2.0 200 OK'
 
 
 def test_after_the_calls_a_rerun_changes_and_restarts_nothing(endpoints):

@@ -120,24 +120,6 @@ def test_the_private_trunk_is_plain_tcp_as_decided(lab):
         socket.create_connection(('127.0.0.11', 5067), timeout=2).close()
 
 
-def test_remediation_follows_the_inventory_both_ways(lab):
-    def make_private(trunks):
-        trunks[0].update(connection='private', opportunistic=False)
-
-    private = lab.enforce(inventory=lab.inventory_with(make_private))
-    assert private.rc == 0, private
-    assert sipprobe.send_tcp('127.0.0.10', 5068, 'OPTIONS', 'sip:127.0.0.10:5068')[-1] == 'SIP/2.0 200 OK'
-    with pytest.raises(ConnectionRefusedError):
-        socket.create_connection(PUBLIC, timeout=2).close()
-
-    restored = lab.enforce()
-    assert restored.rc == 0, restored
-    assert options_over_tls()[-1] == GATEWAY_OK
-    assert from_inside()[-1] == PROVIDER_OK
-    with pytest.raises(ConnectionRefusedError):
-        socket.create_connection(('127.0.0.10', 5068), timeout=2).close()
-
-
 @pytest.mark.parametrize('fault', ['missing-certificate', 'key-mismatch', 'port-in-use'])
 def test_a_failed_change_keeps_the_previous_config_and_service(lab, fault):
     before = config_digest()

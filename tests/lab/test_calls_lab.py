@@ -157,6 +157,26 @@ def test_a_call_from_the_public_trunk_reaches_the_internal_side_with_srtp_on_the
     assert heard[0] == TONES['bob'], heard
 
 
+def test_a_reoffer_within_the_call_keeps_the_trunk_leg_srtp(endpoints):
+    # alice puts bob on hold: a re-INVITE from the internal side, routed by the Record-Route
+    # the gateway left, offered to the trunk again through the relay
+    lab = endpoints
+    offset = lab.provider_log_size()
+    with baresipctl.Endpoint(ALICE) as alice:
+        alice.command('dial', 'sip:bob@provider.lab.test')
+        assert alice.wait_for('CALL_ESTABLISHED', 'CALL_CLOSED', timeout=20)['type'] == 'CALL_ESTABLISHED', alice.events
+        time.sleep(1)
+        alice.command('hold')
+        time.sleep(2)
+        alice.command('hangup')
+        alice.wait_for('CALL_CLOSED', timeout=10)
+    log = lab.provider_log_since(offset)
+    offers = re.findall(r'PROVIDER-SDP \S+ offer from 127\.0\.0\.10 media=\[([^]]*)\] crypto=\[([^]]*)\]', log)
+    assert len(offers) >= 2, log
+    assert all('RTP/SAVP' in media and crypto for media, crypto in offers), offers
+    assert len(re.findall(r'PROVIDER-SDP \S+ answer 200 from \S+ media=\[m=audio \d+ RTP/SAVP', log)) >= 2, log
+
+
 def client_tls():
     return sipprobe.tls_context(str(CA), str(PROVIDER_DIR / 'client.pem'), str(PROVIDER_DIR / 'client.key'))
 

@@ -96,23 +96,35 @@ class Lab:
 
     @staticmethod
     def relay_pid() -> str:
-        return subprocess.run(['supervisorctl', 'pid', 'rtpengine-lab-media'], capture_output=True, text=True,
-                              check=False).stdout.strip()
+        return program_pid('rtpengine-lab-media')
 
     @staticmethod
     def gateway_pid() -> str:
-        return subprocess.run(['supervisorctl', 'pid', 'kamailio-lab-gateway'], capture_output=True, text=True,
-                              check=False).stdout.strip()
+        return program_pid('kamailio-lab-gateway')
 
     @staticmethod
     def provider_log_since(offset: int) -> str:
-        with open(PROVIDER_LOG, 'rb') as log:
-            log.seek(offset)
-            return log.read().decode(errors='replace')
+        return log_since(PROVIDER_LOG, offset)
 
     @staticmethod
     def provider_log_size() -> int:
-        return PROVIDER_LOG.stat().st_size if PROVIDER_LOG.exists() else 0
+        return log_size(PROVIDER_LOG)
+
+
+def program_pid(program: str) -> str:
+    """The pid supervisor gives for a program ('' or an error text when it does not run)."""
+    return subprocess.run(['supervisorctl', 'pid', program], capture_output=True, text=True, check=False).stdout.strip()
+
+
+def log_since(path: Path, offset: int) -> str:
+    """What a log gained past ``offset`` (a size taken earlier with log_size)."""
+    with open(path, 'rb') as log:
+        log.seek(offset)
+        return log.read().decode(errors='replace')
+
+
+def log_size(path: Path) -> int:
+    return path.stat().st_size if path.exists() else 0
 
 
 @pytest.fixture(scope='session')

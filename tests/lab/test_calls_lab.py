@@ -19,7 +19,7 @@ import baresipctl
 import ngcontrol
 import sipprobe
 import wire
-from conftest import CA, INVENTORY, LAB, PROVIDER_DIR
+from conftest import CA, INVENTORY, LAB, PROVIDER_DIR, log_since, log_size
 from playbook_runner import run_playbook
 from wire import Capture
 
@@ -45,16 +45,6 @@ def endpoints_run(lab, inventory=INVENTORY, only=None):
     return run_playbook(lab.env, LAB / 'endpoints.yml', inventory=inventory, extra_vars=extra, cwd=lab.work)
 
 
-def since(path: Path, offset: int) -> str:
-    with open(path, 'rb') as log:
-        log.seek(offset)
-        return log.read().decode(errors='replace')
-
-
-def size(path: Path) -> int:
-    return path.stat().st_size if path.exists() else 0
-
-
 def endpoint_log(name: str) -> Path:
     return Path('/var/log/baresip-lab-%s.log' % name)
 
@@ -76,20 +66,25 @@ def trunk_sdp(log: str) -> dict:
 
 
 class Call:
-    """One call from alice, captured on lo; what crossed each leg."""
+    """One call (from alice unless told), captured on lo; what crossed each leg."""
 
-    def __init__(self, lab, callee_uri, seconds=3.0):
+    def __init__(self, lab, callee_uri, seconds=3.0, caller=ALICE):
         self.provider_offset = lab.provider_log_size()
-        self.log_offsets = {name: size(endpoint_log(name)) for name in TONES}
+        self.log_offsets = {name: log_size(endpoint_log(name)) for name in TONES}
         self.started = time.time()
         with Capture('udp or tcp') as self.capture:
-            self.events = baresipctl.call(ALICE, callee_uri, seconds)
+            self.events = baresipctl.call(caller, callee_uri, seconds)
         self.types = [event['type'] for event in self.events]
         self.sdp = trunk_sdp(lab.provider_log_since(self.provider_offset))
         self.datagrams = wire.udp_datagrams(self.capture.path)
 
+    @property
+    def suite(self):
+        """The SDES suite of the answer on the trunk leg."""
+        return SUITE.search(self.sdp['answer']['crypto'] + ' ').group(1)
+
     def log(self, name):
-        return since(endpoint_log(name), self.log_offsets[name])
+        return log_since(endpoint_log(name), self.log_offsets[name])
 
     def media(self, src=None, dst=None):
         """RTP/SRTP datagrams by the relay's side. The endpoints send from the wildcard address
@@ -109,7 +104,7 @@ def test_a_call_over_the_public_trunk_is_srtp_on_the_trunk_leg(endpoints):
     offer, answer = call.sdp['offer'], call.sdp['answer']
     assert 'RTP/SAVP' in offer['media'] and offer['crypto'], call.sdp
     assert 'RTP/SAVP' in answer['media'] and answer['crypto'], call.sdp
-    suite = SUITE.search(answer['crypto'] + ' ').group(1)
+    suite = call.suite
     assert suite in wire.TAG_BYTES, suite
     assert 'SRTP is Enabled (cryptosuite=%s)' % suite in call.log('bob'), call.log('bob')
     endpoints.figures['public call suite'] = suite
@@ -142,19 +137,12 @@ def test_a_call_over_the_public_trunk_is_srtp_on_the_trunk_leg(endpoints):
 
 
 def test_a_call_from_the_public_trunk_reaches_the_internal_side_with_srtp_on_the_trunk_leg(endpoints):
-    lab = endpoints
-    offset, started = lab.provider_log_size(), time.time()
-    with Capture('udp') as capture:
-        events = baresipctl.call(BOB, 'sip:alice@gw.lab.test')
-    assert 'CALL_ESTABLISHED' in [event['type'] for event in events], events
-    sdp = trunk_sdp(lab.provider_log_since(offset))
-    assert 'RTP/SAVP' in sdp['offer']['media'] and 'RTP/SAVP' in sdp['answer']['media'], sdp
-    datagrams = wire.udp_datagrams(capture.path)
-    suite = SUITE.search(sdp['answer']['crypto'] + ' ').group(1)
-    inside, trunk = wire.rtp_like(datagrams, src=RELAY_INTERNAL), wire.rtp_like(datagrams, src=RELAY_TRUNK)
-    assert len(inside) > 50 and wire.usual_length(trunk) == wire.usual_length(inside) + wire.TAG_BYTES[suite]
-    heard = wire.strongest_tone(recording('alice', started - 1), TONES.values())
-    assert heard[0] == TONES['bob'], heard
+    call = Call(endpoints, 'sip:alice@gw.lab.test', caller=BOB)
+    assert 'CALL_ESTABLISHED' in call.types, call.events
+    assert 'RTP/SAVP' in call.sdp['offer']['media'] and 'RTP/SAVP' in call.sdp['answer']['media'], call.sdp
+    inside, trunk = call.media(src=RELAY_INTERNAL), call.media(src=RELAY_TRUNK)
+    assert len(inside) > 50 and wire.usual_length(trunk) == wire.usual_length(inside) + wire.TAG_BYTES[call.suite]
+    assert call.heard('alice')[0] == TONES['bob'], call.heard('alice')
 
 
 def test_a_reoffer_within_the_call_keeps_the_trunk_leg_srtp(endpoints):
@@ -223,7 +211,7 @@ def test_remediation_follows_the_inventory_both_ways(endpoints):
         call = Call(lab, 'sip:carol@127.0.0.21')
         assert 'CALL_ESTABLISHED' in call.types, call.events
         assert 'RTP/SAVP' in call.sdp['offer']['media'] and call.sdp['offer']['crypto'], call.sdp
-        suite = SUITE.search(call.sdp['answer']['crypto'] + ' ').group(1)
+        suite = call.suite
         trunk_sip = 'ip.addr == 127.0.0.11 && tcp.port == 5061'
         assert call.capture.count(trunk_sip) > 10
         assert call.capture.count(trunk_sip + ' && frame contains "SIP/2.0"') == 0

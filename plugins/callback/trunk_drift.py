@@ -1,0 +1,143 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) voip.trunk_security contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+name: trunk_drift
+type: aggregate
+short_description: Record what a check-mode run would change, per host, as JSON
+version_added: 1.0.0
+author: voip.trunk_security contributors (@voip-trunk-security)
+description:
+  - Writes, at the end of the run, one JSON file with every host's drift - the tasks that
+    report C(changed) while running in check mode, with their diffs as unified text - and
+    the tasks that failed and the hosts that were unreachable.
+  - Meant for C(ansible-playbook voip.trunk_security.enforce --check --diff) (the compliance
+    audit); the audit report (M(voip.trunk_security.audit_report)) reads the file.
+  - Tasks that run for real inside a check-mode run (C(check_mode=false), such as writing
+    reports) are not drift and are left out.
+  - Enable it with C(ANSIBLE_CALLBACKS_ENABLED=voip.trunk_security.trunk_drift).
+requirements:
+  - enabled in the configuration or with ANSIBLE_CALLBACKS_ENABLED
+options:
+  path:
+    description: The JSON file to write (its directory is created).
+    type: path
+    default: reports/trunk-drift.json
+    env:
+      - name: TRUNK_SECURITY_DRIFT_FILE
+    ini:
+      - section: callback_trunk_drift
+        key: path
+'''
+
+import difflib
+import json
+import os
+
+from ansible import context
+from ansible.module_utils.common.text.converters import to_text
+from ansible.plugins.callback import CallbackBase
+
+
+def _field(result, name):
+    """ansible-core 2.19 exposes host/task/result; older releases only the private names."""
+    value = getattr(result, name, None)
+    if value is None or callable(value):
+        value = getattr(result, '_' + name, None)
+    return value
+
+
+def unified(diff):
+    """A module's diff (one dict or a list of them) as unified diff text."""
+    parts = diff if isinstance(diff, list) else [diff]
+    texts = []
+    for part in parts:
+        if not isinstance(part, dict):
+            continue
+        if part.get('prepared'):
+            texts.append(to_text(part['prepared']))
+            continue
+        if 'before' not in part and 'after' not in part:
+            continue
+        before, after = part.get('before', ''), part.get('after', '')
+        if not isinstance(before, str) or not isinstance(after, str):
+            before = json.dumps(before, indent=2, sort_keys=True, default=str) + '\n'
+            after = json.dumps(after, indent=2, sort_keys=True, default=str) + '\n'
+        texts.append(''.join(difflib.unified_diff(
+            before.splitlines(True), after.splitlines(True),
+            fromfile=to_text(part.get('before_header', 'before')), tofile=to_text(part.get('after_header', 'after')))))
+    return ''.join(texts)
+
+
+class CallbackModule(CallbackBase):
+    CALLBACK_VERSION = 2.0
+    CALLBACK_TYPE = 'aggregate'
+    CALLBACK_NAME = 'voip.trunk_security.trunk_drift'
+    CALLBACK_NEEDS_ENABLED = True
+
+    def __init__(self, *args, **kwargs):
+        super(CallbackModule, self).__init__(*args, **kwargs)
+        self.hosts = {}
+
+    def _host(self, name):
+        return self.hosts.setdefault(name, {'changes': [], 'failures': [], 'unreachable': False})
+
+    def _record(self, result):
+        task = _field(result, 'task')
+        host = _field(result, 'host')
+        data = _field(result, 'result') or {}
+        changes = self._host(host.get_name())['changes']
+        # a task that runs for real inside a check-mode run (reports, probes) is not drift
+        if getattr(task, 'check_mode', None) is False:
+            return
+        entries = data.get('results') if isinstance(data.get('results'), list) else [data]
+        for entry in entries:
+            if not isinstance(entry, dict) or not entry.get('changed'):
+                continue
+            change = {'task': task.get_name(), 'action': task.action}
+            role = getattr(task, '_role', None)
+            if role is not None:
+                change['role'] = role.get_name()
+            path = entry.get('dest') or entry.get('path')
+            if isinstance(path, str):
+                change['path'] = path
+            if entry.get('_ansible_item_label') is not None and entry is not data:
+                change['item'] = to_text(entry['_ansible_item_label'])
+            change['diff'] = unified(entry.get('diff')) if entry.get('diff') and not entry.get('_ansible_no_log') else ''
+            changes.append(change)
+
+    def v2_runner_on_ok(self, result):
+        self._record(result)
+
+    def v2_runner_on_failed(self, result, ignore_errors=False):
+        if ignore_errors:
+            return
+        task, host, data = _field(result, 'task'), _field(result, 'host'), _field(result, 'result') or {}
+        message = data.get('msg') or data.get('stderr') or 'failed'
+        if data.get('_ansible_no_log'):
+            message = 'failed (output hidden: no_log)'
+        self._host(host.get_name())['failures'].append({'task': task.get_name(), 'message': to_text(message)[:2000]})
+
+    def v2_runner_on_unreachable(self, result):
+        host = _field(result, 'host')
+        self._host(host.get_name())['unreachable'] = True
+
+    def v2_playbook_on_stats(self, stats):
+        del stats
+        path = self.get_option('path')
+        document = {'check_mode': bool(context.CLIARGS.get('check')), 'hosts': self.hosts}
+        directory = os.path.dirname(os.path.abspath(path))
+        try:
+            if not os.path.isdir(directory):
+                os.makedirs(directory)
+            with open(path, 'w') as handle:
+                json.dump(document, handle, indent=2, sort_keys=True)
+                handle.write('\n')
+        except (IOError, OSError) as error:
+            self._display.warning('trunk_drift: cannot write %s: %s' % (path, error))

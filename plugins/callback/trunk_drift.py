@@ -53,8 +53,13 @@ def _field(result, name):
     return value
 
 
-def unified(diff):
-    """A module's diff (one dict or a list of them) as unified diff text."""
+def _scratch_path(path):
+    return '/ansible-local-' in path or '/.ansible/tmp/' in path
+
+
+def unified(diff, path=None):
+    """A module's diff (one dict or a list of them) as unified diff text; ``path`` names the
+    file when the module's headers do not."""
     parts = diff if isinstance(diff, list) else [diff]
     texts = []
     for part in parts:
@@ -69,9 +74,13 @@ def unified(diff):
         if not isinstance(before, str) or not isinstance(after, str):
             before = json.dumps(before, indent=2, sort_keys=True, default=str) + '\n'
             after = json.dumps(after, indent=2, sort_keys=True, default=str) + '\n'
+        before_header = to_text(part.get('before_header') or path or 'before')
+        after_header = to_text(part.get('after_header') or 'after')
+        if _scratch_path(after_header) or (path and after_header == 'after'):
+            # a template's diff names the controller's scratch copy: name the file it would become
+            after_header = '%s (would be)' % before_header
         texts.append(''.join(difflib.unified_diff(
-            before.splitlines(True), after.splitlines(True),
-            fromfile=to_text(part.get('before_header', 'before')), tofile=to_text(part.get('after_header', 'after')))))
+            before.splitlines(True), after.splitlines(True), fromfile=before_header, tofile=after_header)))
     return ''.join(texts)
 
 
@@ -109,7 +118,9 @@ class CallbackModule(CallbackBase):
                 change['path'] = path
             if entry.get('_ansible_item_label') is not None and entry is not data:
                 change['item'] = to_text(entry['_ansible_item_label'])
-            change['diff'] = unified(entry.get('diff')) if entry.get('diff') and not entry.get('_ansible_no_log') else ''
+            change['diff'] = ''
+            if entry.get('diff') and not entry.get('_ansible_no_log'):
+                change['diff'] = unified(entry['diff'], change.get('path') or change.get('item'))
             changes.append(change)
 
     def v2_runner_on_ok(self, result):

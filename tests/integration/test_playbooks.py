@@ -48,3 +48,52 @@ def test_gateway_configuration_per_srtp_mode(run_playbook, ansible_env, tmp_path
         del ansible_env['RENDER_DIR']
     assert run.rc == 0, run
     assert (tmp_path / 'kamailio-rtpengine.cfg').is_file() and (tmp_path / 'kamailio-none.cfg').is_file()
+
+
+def test_enforce_renders_a_skype_for_business_host_without_connecting(run_playbook, repo_root, tmp_path):
+    """enforce.yml with a Skype for Business Mediation Server in rendered mode: the scripts and the plan land on
+    the controller (the host's address routes nowhere, so any connection would fail the run), a rerun changes
+    nothing, and check mode writes nothing but says what it would write."""
+    import json
+
+    inventory = repo_root / 'tests' / 'integration' / 'inventory_windows'
+    golden = repo_root / 'tests' / 'unit' / 'golden' / 'skype_for_business'
+    playbook = repo_root / 'playbooks' / 'enforce.yml'
+    host = 'med01.contoso.example'
+
+    preview = run_playbook(playbook, '--check', '--diff', inventory=inventory,
+                           extra_vars={'mediation_gateway_render_dir': str(tmp_path / 'preview')})
+    assert preview.rc == 0, preview
+    assert not (tmp_path / 'preview').exists(), 'check mode wrote files'
+    assert preview.recap[host]['changed'] == 3 and '+++ after: %s' % (tmp_path / 'preview' / host / 'plan.json') in preview.stdout
+
+    out = tmp_path / 'scripts'
+    run = run_playbook(playbook, inventory=inventory, extra_vars={'mediation_gateway_render_dir': str(out)})
+    assert run.rc == 0, run
+    assert run.recap[host]['changed'] == 3 and run.recap[host]['unreachable'] == 0, run
+    for kind in ('apply', 'drift'):
+        assert (out / host / ('%s.ps1' % kind)).read_text() == (golden / ('%s.ps1' % kind)).read_text(), kind
+    plan = json.loads((out / host / 'plan.json').read_text())
+    assert plan == json.loads((golden / 'plan-not-observed.json').read_text())
+    # per trunk, what the scripts would change
+    assert "public: sets, if it differs, srtp_mode at PstnGateway:sbc.contoso.example to Required" in run.stdout
+    assert "migrating: sets, if it differs, srtp_mode at site:London to Optional" in run.stdout
+    assert "plain: sets, if it differs, srtp_mode at PstnGateway:192.0.2.30 to NotSupported" in run.stdout
+
+    again = run_playbook(playbook, inventory=inventory, extra_vars={'mediation_gateway_render_dir': str(out)})
+    assert again.rc == 0 and again.recap[host]['changed'] == 0, again
+
+    # the drift script's JSON brought back: the plan names only what really differs
+    seen = {'observed': {'srtp_mode@PstnGateway:sbc.contoso.example': 'NotSupported'}, 'errors': {}}
+    known = run_playbook(playbook, inventory=inventory, extra_vars={'mediation_gateway_render_dir': str(out),
+                                                                    'mediation_gateway_observed': json.dumps(seen)})
+    assert known.rc == 0, known
+    assert ("public: would set srtp_mode at PstnGateway:sbc.contoso.example to Required (now NotSupported): "
+            "Set-CsTrunkConfiguration -Identity 'PstnGateway:sbc.contoso.example' -SRTPMode 'Required'") in known.stdout
+    assert known.recap[host]['changed'] == 1     # plan.json only: the scripts do not depend on what was observed
+
+
+def test_winrm_mode_runs_the_script_that_rendered_mode_writes(run_playbook, repo_root):
+    run = run_playbook('mediation_server_lookup.yml', inventory=repo_root / 'tests' / 'integration' / 'inventory_windows')
+    assert run.rc == 0, run
+    assert run.recap['med01.contoso.example']['failed'] == 0, run

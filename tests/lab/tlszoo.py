@@ -208,8 +208,7 @@ class Silent:
         self.sock.settimeout(0.2)
         while not self.stop.is_set():
             try:
-                conn, _ = self.sock.accept()
-                self.held.append(conn)
+                self.held.append(self.sock.accept()[0])
             except OSError:
                 continue
 

@@ -96,6 +96,12 @@ def test_changelog_fragments_lint():
     ('module', 'voip.trunk_security.trunk_policy', 'fail_on'),
     ('module', 'voip.trunk_security.trunk_report', 'JUnit XML report with one test case per trunk'),
     ('filter', 'voip.trunk_security.gateway_settings', 'the settings the gateway side facing it must have'),
+    ('module', 'voip.trunk_security.sip_tls_probe', 'as sslscan counts it'),
+    ('filter', 'voip.trunk_security.verify_plan', 'the probes that show whether the gateway side really is'),
+    ('filter', 'voip.trunk_security.verify_findings', 'The ids are stable'),
+    ('module', 'voip.trunk_security.audit_report', 'self-contained'),
+    ('filter', 'voip.trunk_security.mediation_server_desired', 'Mediation Server'),
+    ('filter', 'voip.trunk_security.mediation_server_plan', 'Mediation Server'),
 ])
 def test_ansible_doc_shows_each_plugin(collections_dir, kind, name, expected):
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(collections_dir), ANSIBLE_NOCOLOR='1', PAGER='cat')
@@ -106,6 +112,13 @@ def test_ansible_doc_shows_each_plugin(collections_dir, kind, name, expected):
     assert code == 0, out
     doc = json.loads(out)[name]
     assert doc['doc'] and doc['examples'] and doc['return'], 'DOCUMENTATION, EXAMPLES and RETURN are all needed'
+
+
+def test_ansible_doc_shows_the_drift_callback(collections_dir):
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(collections_dir), ANSIBLE_NOCOLOR='1', PAGER='cat')
+    code, out = run([tool('ansible-doc'), '-t', 'callback', 'voip.trunk_security.trunk_drift'], cwd=REPO, env=env)
+    assert code == 0, out
+    assert 'TRUNK_SECURITY_DRIFT_FILE' in out
 
 
 def test_built_artifact_installs_and_runs_assess(tmp_path):

@@ -335,8 +335,8 @@ def test_a_listener_that_never_speaks_costs_one_timeout_not_one_per_step():
         assert ids(verify.judge({'target': 'gateway', 'address': '127.0.0.1', 'port': port, 'tls': True,
                                  'mutual_tls': True, 'plaintext_allowed': False}, result)) == ['tls-not-offered']
     finally:
-        for conn, _ in held:
-            conn.close()
+        for accepted in held:
+            accepted[0].close()
         server.close()
 
 

@@ -1,0 +1,197 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) voip.trunk_security contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+import json
+import os
+import tempfile
+
+from ansible.errors import AnsibleActionFail
+from ansible.module_utils.common.text.converters import to_bytes, to_text
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.voip.trunk_security.plugins.module_utils.audit_report import (
+    AuditInputError,
+    build,
+    render_html,
+    render_junit,
+)
+
+try:
+    import jmespath
+    HAS_JMESPATH = True
+except ImportError:
+    HAS_JMESPATH = False
+
+ARGUMENT_SPEC = {
+    'assessment': {'type': 'dict'},
+    'assessment_file': {'type': 'path'},
+    'drift': {'type': 'dict'},
+    'drift_file': {'type': 'path'},
+    'verify': {'type': 'dict'},
+    'verify_file': {'type': 'path'},
+    'skip_missing': {'type': 'bool', 'default': False},
+    'trunks': {'type': 'dict'},
+    'dest_dir': {'type': 'path', 'required': True},
+    'html_name': {'type': 'str', 'default': 'trunk-audit.html'},
+    'json_name': {'type': 'str', 'default': 'trunk-audit.json'},
+    'junit_name': {'type': 'str', 'default': 'trunk-audit.junit.xml'},
+    'title': {'type': 'str', 'default': 'Trunk security audit'},
+    'generated': {'type': 'str'},
+}
+
+
+class ActionModule(ActionBase):
+    """Join the assessment, the trunk model, the drift and the live findings; write the audit reports on the controller."""
+
+    _supports_check_mode = True
+    _supports_async = False
+    TRANSFERS_FILES = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ActionModule, self).run(tmp, task_vars)
+        del tmp
+        task_vars = task_vars or {}
+        validation, args = self.validate_argument_spec(
+            argument_spec=ARGUMENT_SPEC,
+            mutually_exclusive=[('assessment', 'assessment_file'), ('drift', 'drift_file'), ('verify', 'verify_file')],
+            required_one_of=[('assessment', 'assessment_file')],
+        )
+        del validation
+        assessment = args['assessment'] if args['assessment'] is not None else _load(args['assessment_file'], 'assessment_file', False)
+        drift = args['drift'] if args['drift'] is not None else _load(args['drift_file'], 'drift_file', args['skip_missing'])
+        verify = args['verify'] if args['verify'] is not None else _load(args['verify_file'], 'verify_file', args['skip_missing'])
+        if not isinstance(assessment, dict) or not isinstance(assessment.get('hosts'), dict):
+            raise AnsibleActionFail('the assessment is not a report of playbooks/assess.yml: it needs a mapping "hosts"')
+        trunks = args['trunks']
+        notes = []
+        if trunks is None:
+            trunks, notes = self._gather(task_vars, sorted(assessment['hosts']))
+
+        dest_dir = os.path.abspath(args['dest_dir'])
+        paths = dict((kind, os.path.join(dest_dir, args[kind + '_name'])) for kind in ('html', 'json', 'junit'))
+        try:
+            # The timestamp is when the content last changed: with the same inputs the
+            # previous one is kept, so a rerun rewrites nothing and reports no change.
+            generated = args['generated'] or _previous_timestamp(paths['json'])
+            files = _render(assessment, trunks, drift, verify, generated, args['title'], paths)
+            if args['generated'] is None and (generated is None or _differs(paths['json'], files[paths['json']])):
+                generated = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat().replace('+00:00', 'Z')
+                files = _render(assessment, trunks, drift, verify, generated, args['title'], paths)
+        except AuditInputError as error:
+            raise AnsibleActionFail('cannot build the audit report: %s' % error)
+        changed = [path for path, content in files.items() if _differs(path, content)]
+        if changed and not self._task.check_mode:
+            try:
+                os.makedirs(dest_dir, exist_ok=True)
+                for path in changed:
+                    _write(path, files[path])
+            except OSError as error:
+                raise AnsibleActionFail('cannot write the audit reports in %s: %s' % (dest_dir, error))
+        doc = json.loads(files[paths['json']])
+        result.update(changed=bool(changed), summary=doc['summary'], sources=doc['sources'], generated=doc['generated'],
+                      files=sorted(files), notes=notes)
+        return result
+
+    def _gather(self, task_vars, hosts):
+        """Each host's trunk model from its variables, as the assessment read it: sip_trunks, or
+        trunk_security_source mapped by trunk_security_query. A host without either gets none."""
+        hostvars = task_vars.get('hostvars')
+        trunks, notes = {}, []
+        if hostvars is None:
+            return trunks, ['hostvars are not available: the diagrams are drawn from the assessment alone']
+        for host in hosts:
+            try:
+                if host not in hostvars:
+                    notes.append('%s is not in the inventory: its diagrams are drawn from the assessment alone' % host)
+                    continue
+                variables = hostvars[host]
+                if 'sip_trunks' in variables:
+                    found = variables['sip_trunks']
+                elif 'trunk_security_source' in variables and 'trunk_security_query' in variables:
+                    found = _query(variables['trunk_security_source'], variables['trunk_security_query'])
+                else:
+                    continue
+            except Exception as error:  # a variable that does not template: draw without it, and say so
+                notes.append("%s: cannot read the host's trunks (%s): its diagrams are drawn from the assessment alone"
+                             % (host, to_text(error)))
+                continue
+            if isinstance(found, list):
+                trunks[host] = found
+            else:
+                notes.append("%s: the host's trunks are not a list: its diagrams are drawn from the assessment alone" % host)
+        return trunks, notes
+
+
+def _query(source, query):
+    if not HAS_JMESPATH:
+        raise AnsibleActionFail('trunk_security_query needs the jmespath Python library on the controller')
+    found = jmespath.search(query, source)
+    return [found] if isinstance(found, dict) else found
+
+
+def _load(path, option, skip_missing):
+    """A JSON input file; None when not given, or missing and skip_missing allows it."""
+    if path is None:
+        return None
+    path = os.path.abspath(path)
+    if not os.path.exists(path):
+        if skip_missing and option != 'assessment_file':
+            return None
+        raise AnsibleActionFail('%s %s does not exist%s' % (
+            option, path, ': run playbooks/assess.yml first' if option == 'assessment_file' else
+            ' (set skip_missing=true to report it as not run instead)'))
+    try:
+        with open(path, 'rb') as stream:
+            return json.loads(to_text(stream.read(), errors='surrogate_or_strict'))
+    except (IOError, OSError) as error:
+        raise AnsibleActionFail('cannot read %s %s: %s' % (option, path, error))
+    except ValueError as error:
+        raise AnsibleActionFail('%s %s is not valid JSON: %s' % (option, path, error))
+
+
+def _render(assessment, trunks, drift, verify, generated, title, paths):
+    doc = build(assessment, trunks=trunks, drift=drift, verify=verify, generated=generated)
+    return {
+        paths['html']: render_html(doc, title=title),
+        paths['json']: json.dumps(doc, indent=2, sort_keys=False) + '\n',
+        paths['junit']: render_junit(doc),
+    }
+
+
+def _previous_timestamp(path):
+    try:
+        with open(path, 'rb') as stream:
+            previous = json.loads(to_text(stream.read(), errors='surrogate_or_strict'))
+    except (IOError, OSError, ValueError):
+        return None
+    generated = previous.get('generated') if isinstance(previous, dict) else None
+    return generated if isinstance(generated, str) else None
+
+
+def _differs(path, content):
+    try:
+        with open(path, 'rb') as current:
+            return current.read() != to_bytes(content)
+    except (IOError, OSError):
+        return True
+
+
+def _write(path, content):
+    """Write whole or not at all: a reader never sees half a report."""
+    handle, temp = tempfile.mkstemp(dir=os.path.dirname(path), prefix='.' + os.path.basename(path) + '.')
+    try:
+        with os.fdopen(handle, 'wb') as stream:
+            stream.write(to_bytes(content))
+        os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise

@@ -1,0 +1,35 @@
+# Copyright (c) voip.trunk_security contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The trunk_drift callback through a real check-mode run."""
+
+from __future__ import annotations
+
+import json
+
+
+def test_drift_records_check_mode_changes_with_diffs_and_failures(run_playbook, ansible_env, tmp_path):
+    for host in ('gw-a', 'gw-b'):
+        (tmp_path / ('%s.cfg' % host)).write_text('listen=tcp:192.0.2.10:5060\n')
+    (tmp_path / 'gw-b.cfg').write_text('listen=tls:192.0.2.10:5067\n')  # gw-b is in line
+    inventory = tmp_path / 'hosts.yml'
+    inventory.write_text('all:\n  hosts:\n    gw-a:\n    gw-b:\n  vars:\n    ansible_connection: local\n'
+                         '    ansible_python_interpreter: "{{ ansible_playbook_python }}"\n')
+    drift_file = tmp_path / 'out' / 'trunk-drift.json'
+    ansible_env.update(ANSIBLE_CALLBACKS_ENABLED='voip.trunk_security.trunk_drift', TRUNK_SECURITY_DRIFT_FILE=str(drift_file))
+    try:
+        run = run_playbook('drift.yml', '--check', '--diff', inventory=inventory, extra_vars={'drift_dir': str(tmp_path)})
+    finally:
+        del ansible_env['ANSIBLE_CALLBACKS_ENABLED'], ansible_env['TRUNK_SECURITY_DRIFT_FILE']
+    assert run.rc == 2, run  # gw-b fails on purpose
+    drift = json.loads(drift_file.read_text())
+    assert drift['check_mode'] is True
+    a, b = drift['hosts']['gw-a'], drift['hosts']['gw-b']
+    assert [c['task'] for c in a['changes']] == ['Install the config'], 'the report task is not drift'
+    change = a['changes'][0]
+    assert change['action'] == 'ansible.builtin.copy'
+    assert '-listen=tcp:192.0.2.10:5060' in change['diff'] and '+listen=tls:192.0.2.10:5067' in change['diff']
+    assert (tmp_path / 'gw-a.cfg').read_text() == 'listen=tcp:192.0.2.10:5060\n', 'check mode changed nothing'
+    assert b['changes'] == []
+    assert b['failures'] == [{'task': 'Refuse on the second host', 'message': 'blockers on this host'}]
+    assert a['unreachable'] is False and a['failures'] == []

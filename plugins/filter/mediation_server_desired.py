@@ -56,7 +56,10 @@ EXAMPLES = r'''
 
 RETURN = r'''
 _value:
-  description: The platform, the host, the items (one per setting and scope), notes, and a summary per trunk.
+  description:
+    - The platform, the host, the items (one per setting and scope), notes, and a summary per trunk.
+    - Each trunk's summary holds its configured C(srtp_mode) and the C(effective_srtp_mode) (on Skype for
+      Business / Lync a TCP trunk is V(NotSupported) whatever its configuration says), and its C(notes).
   type: dict
   sample:
     platform: skype_for_business
@@ -70,6 +73,13 @@ _value:
         after: Required
         command: Set-CsTrunkConfiguration -Identity 'PstnGateway:sbc.contoso.example' -SRTPMode 'Required'
     notes: []
+    trunks:
+      - name: contoso-primary
+        scope: PstnGateway:sbc.contoso.example
+        srtp_mode: Required
+        effective_srtp_mode: Required
+        transport: TLS
+        notes: []
 '''
 
 from ansible.errors import AnsibleFilterError

@@ -16,9 +16,13 @@ description:
   - Compares the items of P(voip.trunk_security.mediation_server_desired#filter) with the JSON the read-only
     drift script printed (or the apply script returned), the way the scripts compare them, and returns
     each change (setting, scope, trunks, before, after, the command line) and each finding (a missing
-    scope, a transport that differs in the topology, media bypass in conflict with the clients'
-    encryption level, a certificate missing or expiring), per trunk and as lines to read.
-  - Without an observation every setting is pending, to be set by the apply script where it differs.
+    scope, a transport that differs in the topology, a TCP port on a Mediation Server whose trunks are
+    all TLS, media bypass in conflict with the clients' encryption level, a certificate missing, without
+    its private key, expired or expiring), per trunk with the trunk's notes, and as lines to read.
+  - "Without an observation every setting is pending, to be set by the apply script where it differs.
+    Some findings need no observation: on Skype for Business / Lync a TCP trunk whose SRTP mode is not
+    NotSupported is V(ineffective) (the platform forces NotSupported on a TCP trunk; the remedy is TLS
+    toward the provider)."
 options:
   _input:
     description: The result of P(voip.trunk_security.mediation_server_desired#filter).
@@ -50,7 +54,8 @@ _value:
     check_mode: false
     changed: true
     changes:
-      - id: srtp_mode@PstnGateway:sbc.contoso.example
+      - &change
+        id: srtp_mode@PstnGateway:sbc.contoso.example
         setting: srtp_mode
         scope: PstnGateway:sbc.contoso.example
         trunks: [contoso-primary]
@@ -59,6 +64,11 @@ _value:
         command: Set-CsTrunkConfiguration -Identity 'PstnGateway:sbc.contoso.example' -SRTPMode 'Required'
         status: changed
     findings: []
+    trunks:
+      contoso-primary:
+        changes: [*change]
+        findings: []
+        notes: []
     report:
       - "contoso-primary: set srtp_mode at PstnGateway:sbc.contoso.example to Required (now NotSupported): ..."
 '''

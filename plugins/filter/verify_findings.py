@@ -74,9 +74,15 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.voip.trunk_security.plugins.module_utils.verify import DEFAULT_EXPIRY_DAYS, verify_host
 
 # what a registered loop adds to each module result, and is not evidence
-_TASK_KEYS = ('changed', 'failed', 'invocation', 'item', 'ansible_loop_var', 'target', '_ansible_no_log',
+_TASK_KEYS = ('changed', 'failed', 'invocation', 'item', 'ansible_loop_var', 'ansible_index_var', '_ansible_no_log',
               '_ansible_item_label', '_ansible_item_result', '_ansible_ignore_errors', 'skipped', 'warnings',
               'deprecations')
+
+
+def _evidence(probe):
+    """A registered loop result without what Ansible adds: its own keys and the loop variables."""
+    added = set(_TASK_KEYS) | {probe.get('ansible_loop_var'), probe.get('ansible_index_var'), 'ansible_loop'}
+    return dict((key, value) for key, value in probe.items() if key not in added)
 
 
 def verify_findings(plan, probes, expiry_days=DEFAULT_EXPIRY_DAYS):
@@ -89,7 +95,7 @@ def verify_findings(plan, probes, expiry_days=DEFAULT_EXPIRY_DAYS):
     failed = [probe for probe in probes if probe.get('failed')]
     if failed:
         raise AnsibleFilterError('verify_findings: a probe failed: %s' % failed[0].get('msg', failed[0]))
-    evidence = [dict((key, value) for key, value in probe.items() if key not in _TASK_KEYS) for probe in probes]
+    evidence = [_evidence(probe) for probe in probes]
     return verify_host(plan, evidence, int(expiry_days))
 
 

@@ -223,6 +223,8 @@ def _trunk(host, entry, position, models, host_drift, host_verify, verify_presen
         'live': live['state'],
     }
     trunk['checks'] = checks
+    if live.get('reason'):
+        trunk['live_not_run_reason'] = live['reason']
     trunk['status'], trunk['why'] = _status(trunk, checks, host_drift)
     return trunk
 
@@ -271,7 +273,8 @@ def _status(trunk, checks, host_drift):
     if checks['drift'] == DRIFT_NOT_RUN:
         why.append('configuration drift not checked (no check-mode run for this host)')
     if checks['live'] == LIVE_NOT_RUN:
-        why.append('live checks not run for this trunk')
+        reason = trunk.get('live_not_run_reason')
+        why.append('live checks not run for this trunk' + (': %s' % reason if reason else ''))
     return status, why
 
 
@@ -383,6 +386,9 @@ def _live(host, label, host_verify, verify_present):
     if data is None:
         return empty
     _need_mapping(data, 'verify.hosts.%s.trunks.%s' % (host, label))
+    if data.get('skipped'):
+        # a trunk verify could not probe (no wiring, invalid) was not checked: never a pass
+        return dict(empty, reason=_text(data['skipped']))
     findings = [_finding(_need_mapping(f, 'verify.hosts.%s.trunks.%s.findings[]' % (host, label)))
                 for f in data.get('findings') or []]
     targets = [_target(t) for t in data.get('targets') or [] if isinstance(t, dict)]
@@ -923,7 +929,8 @@ def _trunk_html(host, trunk, trunk_id, host_id):
 
     out.append(u'<h4>Live checks</h4>\n')
     if checks['live'] == LIVE_NOT_RUN:
-        out.append(u'<p class="none">Not run for this trunk.</p>\n')
+        reason = trunk.get('live_not_run_reason')
+        out.append(u'<p class="none">Not run for this trunk%s.</p>\n' % (u': ' + _h(reason) if reason else u''))
     else:
         if trunk['settings']:
             out.append(u'<p class="facts">Expected: %s</p>\n' % u' &middot; '.join(u'%s %s' % (_h(k), _h(v)) for k, v in trunk['settings']))

@@ -6,8 +6,8 @@
 """The Microsoft Mediation Server's gateway side: the neutral gateway settings in the
 terms of Lync Server / Skype for Business Server and of Office Communications Server 2007 R2.
 
-Everything that decides lives here, in pure Python, so that it is tested where no
-PowerShell runs:
+Everything that decides lives here, in pure Python (no PowerShell needed to compute or
+check it):
 
 * :func:`desired` - a host's neutral settings (:mod:`.gateway`) to the list of *items*
   the Windows side must hold: each item one setting at one scope, with the cmdlet that
@@ -75,10 +75,12 @@ DEFAULT_OPTIONS = {
     'certificate_expiry_warn_days': 30,
 }
 
-# What may stand inside a rendered single-quoted PowerShell string: names, addresses, scopes,
-# WMI values. Anything else (a quote, a backtick, a newline, PowerShell's typographic quotes)
-# is refused here rather than escaped in the template.
-_SAFE = re.compile(r'^[A-Za-z0-9 :._*@\\/-]{1,255}$')
+# What may stand inside a rendered single-quoted PowerShell string or comment: names, addresses,
+# scopes, WMI values. Anything else (a quote, a backtick, a newline, PowerShell's typographic
+# quotes) is refused here rather than escaped in the template. The whole value must match
+# (fullmatch: a trailing newline is refused too). ``*`` stands only in certificate names (a
+# wildcard certificate); identities refuse it (see :func:`ps_identity`).
+_SAFE = re.compile(r'[A-Za-z0-9 :._*@\\/-]{1,255}')
 
 
 class MediationServerError(ValueError):
@@ -88,10 +90,25 @@ class MediationServerError(ValueError):
 def ps_quote(value):
     """A PowerShell single-quoted string literal for a vetted value."""
     text = str(value)
-    if not _SAFE.match(text):
+    if not _SAFE.fullmatch(text):
         raise MediationServerError('%r cannot be written into a PowerShell script: use letters, digits, spaces and '
                                    ':._*@\\/- only' % (text,))
     return "'%s'" % text
+
+
+def ps_identity(value, what='identity'):
+    """:func:`ps_quote` for a scope or identity: a wildcard (``*``) is refused as well, since it would make a
+    Get-Cs cmdlet return several objects where the script expects one."""
+    quoted = ps_quote(value)
+    if '*' in str(value):
+        raise MediationServerError('%s %r has a wildcard (*): name one scope exactly' % (what, str(value)))
+    return quoted
+
+
+def ps_name(value):
+    """A trunk name as it may stand in a rendered comment line: vetted like any value (no newline, no quote)."""
+    ps_quote(value)
+    return str(value)
 
 
 def ps_value(value):
@@ -146,17 +163,23 @@ def desired(settings_list, platform, options=None):
 
     ``settings_list`` is the host's list of neutral settings
     (:func:`ansible_collections.voip.trunk_security.plugins.module_utils.gateway.settings_all`).
-    Returns ``{platform, host, module, items, notes, trunks}``; raises
+    Returns ``{platform, host, module, items, notes, trunks}``: each trunk entry holds its
+    configured ``srtp_mode``, the ``effective_srtp_mode`` (on Skype for Business / Lync a TCP
+    trunk is NotSupported whatever its configuration says) and its ``notes``. Raises
     :class:`MediationServerError` where the platform cannot hold what the trunks need
-    (two trunks sharing a scope but not a value, several trunks on one OCS Mediation Server).
+    (two trunks sharing a scope but not a value, several trunks on one OCS Mediation Server),
+    or for a value that cannot be written safely into a script (a trunk name included).
     """
     if platform not in PLATFORMS:
         raise MediationServerError('platform %r is not one of %s' % (platform, ', '.join(PLATFORMS)))
     opts = _options(options)
     ps_quote(opts['host'])
+    settings_list = list(settings_list)
+    for s in settings_list:
+        ps_name(s['name'])
     if platform == 'skype_for_business':
-        return _sfb(list(settings_list), opts)
-    return _ocs(list(settings_list), opts)
+        return _sfb(settings_list, opts)
+    return _ocs(settings_list, opts)
 
 
 def _item(kind, setting, scope, trunks, after, **fields):
@@ -180,14 +203,27 @@ def _merge(items, item):
     items.append(item)
 
 
+def _merge_bypass(items, item):
+    """Add a media bypass item; trunks sharing a scope share it, judged on every SRTP mode in effect there
+    (a TLS and a TCP trunk may share one trunk configuration, and only the TLS one has its SRTPMode in effect)."""
+    for known in items:
+        if known['id'] == item['id']:
+            modes = sorted(set(known['after'].split(', ')) | set([item['after']]))
+            known['after'] = ', '.join(modes)
+            known['compatible'] = [level for level in known['compatible'] if level in item['compatible']]
+            known['trunks'] = sorted(set(known['trunks']) | set(item['trunks']))
+            return
+    items.append(item)
+
+
 def _sfb(settings_list, opts):
     pool = opts['mediation_server'] or 'MediationServer:%s' % opts['host']
     if not pool.startswith('MediationServer:'):
         pool = 'MediationServer:%s' % pool
-    ps_quote(pool)
+    ps_identity(pool, 'mediation_gateway_sfb_mediation_server')
     ps_quote(opts['module'])
-    ps_quote(opts['media_configuration'])
-    ps_quote(opts['trunk_transport_property'])
+    ps_identity(opts['media_configuration'], 'mediation_gateway_sfb_media_configuration')
+    ps_identity(opts['trunk_transport_property'], 'mediation_gateway_sfb_trunk_transport_property')
     scopes = opts['trunks'] or {}
     unknown = sorted(set(scopes) - set(s['name'] for s in settings_list))
     if unknown:
@@ -201,17 +237,18 @@ def _sfb(settings_list, opts):
         default_identity = 'PstnGateway:%s' % s['next_hop']['address']
         scope = wiring.get('scope') or default_identity
         trunk_identity = wiring.get('trunk') or default_identity
-        ps_quote(scope)
-        ps_quote(trunk_identity)
+        ps_identity(scope, "trunk %s's scope" % s['name'])
+        ps_identity(trunk_identity, "trunk %s's trunk identity" % s['name'])
         srtp = SFB_SRTP_MODES[s['srtp_mode']]
         transport = SFB_TRANSPORTS[s['transport']]
+        # Lync / Skype for Business forces a TCP trunk to NotSupported (SDES keys would cross in clear):
+        # whatever SRTPMode says, that is the mode in effect on the trunk.
+        effective = SFB_SRTP_MODES['disabled'] if s['transport'] == 'tcp' else srtp
+        trunk_notes = list(s.get('notes') or [])
+        notes.extend("trunk '%s': %s" % (s['name'], note) for note in trunk_notes)
         trunks.append({'name': s['name'], 'scope': scope, 'trunk': trunk_identity, 'srtp_mode': srtp,
-                       'transport': transport, 'listen_port': s['listen']['port'],
-                       'next_hop': '%s:%d' % (s['next_hop']['address'], s['next_hop']['port'])})
-        if s['transport'] == 'tcp' and s['srtp_mode'] != 'disabled':
-            notes.append("trunk '%s': SRTP %s over TCP; Lync / Skype for Business treats a TCP trunk as NotSupported "
-                         '(SDES keys would cross in clear), so this mode may not take effect: enable TLS on the trunk'
-                         % (s['name'], s['srtp_mode']))
+                       'effective_srtp_mode': effective, 'transport': transport, 'listen_port': s['listen']['port'],
+                       'next_hop': '%s:%d' % (s['next_hop']['address'], s['next_hop']['port']), 'notes': trunk_notes})
         _merge(items, _item(
             'set', 'srtp_mode', scope, [s['name']], srtp,
             read={'cmdlet': 'Get-CsTrunkConfiguration', 'identity': scope, 'property': 'SRTPMode'},
@@ -224,10 +261,10 @@ def _sfb(settings_list, opts):
             remedy=("Topology Builder: trunk %s, 'SIP Transport Protocol' %s, 'Associated Mediation Server port' %d; "
                     'then Publish-CsTopology and Enable-CsTopology' % (trunk_identity, transport, s['listen']['port'])),
             neutral=s['transport']))
-        _merge(items, _item(
-            'bypass', 'media_bypass', scope, [s['name']], srtp,
+        _merge_bypass(items, _item(
+            'bypass', 'media_bypass', scope, [s['name']], effective,
             read={'cmdlet': 'Get-CsTrunkConfiguration', 'identity': scope, 'property': 'EnableBypass'},
-            compatible=list(MEDIA_BYPASS_COMPATIBLE[srtp]), neutral=s['srtp_mode']))
+            compatible=list(MEDIA_BYPASS_COMPATIBLE[effective]), neutral=s['srtp_mode']))
     if opts['manage_ports']:
         for transport, parameter in (('tls', 'SipClientTlsPort'), ('tcp', 'SipClientTcpPort')):
             for s in settings_list:
@@ -238,7 +275,14 @@ def _sfb(settings_list, opts):
                         command='Set-CsMediationServer -Identity %s -%s %d'
                                 % (ps_quote(pool), parameter, int(s['listen']['port'])),
                         neutral=s['listen']['port']))
-    every_mode = sorted(set(t['srtp_mode'] for t in trunks))
+    if settings_list and all(not s['plaintext_listener'] for s in settings_list):
+        # every trunk TLS: the Mediation Server needs no plaintext (TCP) port toward its gateways
+        items.append(_item(
+            'listener', 'plaintext_listener', pool, [s['name'] for s in settings_list], 'absent',
+            read={'cmdlet': 'Get-CsMediationServer', 'identity': pool, 'property': 'SipClientTcpPort'},
+            remedy=("Topology Builder: Mediation Server %s, clear its TCP port (every trunk on it is TLS); then "
+                    'Publish-CsTopology and Enable-CsTopology' % pool.split(':', 1)[1])))
+    every_mode = sorted(set(t['effective_srtp_mode'] for t in trunks))
     if trunks:
         compatible = set(MEDIA_ENCRYPTION_LEVELS)
         for mode in every_mode:
@@ -251,7 +295,7 @@ def _sfb(settings_list, opts):
             compatible=[level for level in MEDIA_ENCRYPTION_LEVELS if level in compatible]))
     tls_trunks = [s['name'] for s in settings_list if s['certificate']['needed']]
     if tls_trunks:
-        ps_quote(opts['certificate_type'])
+        ps_identity(opts['certificate_type'], 'mediation_gateway_sfb_certificate_type')
         items.append(_item(
             'certificate', 'certificate', opts['certificate_type'], tls_trunks, 'valid',
             read={'cmdlet': 'Get-CsCertificate', 'type': opts['certificate_type'], 'property': 'NotAfter'},
@@ -280,7 +324,7 @@ def _ocs(settings_list, opts):
             'an Office Communications Server 2007 R2 Mediation Server has one gateway side (one %s instance: one '
             'listener, one next hop), but this host has %d trunks (%s): give each trunk a Mediation Server of its own'
             % (OCS_CLASS, len(settings_list), ', '.join(s['name'] for s in settings_list)))
-    ps_quote(opts['wmi_namespace'])
+    ps_identity(opts['wmi_namespace'], 'mediation_gateway_ocs_wmi_namespace')
     items, notes, trunks = [], [], []
     for s in settings_list:
         values = {
@@ -291,9 +335,11 @@ def _ocs(settings_list, opts):
             'next_hop_port': int(s['next_hop']['port']),
             'srtp_mode': _mapping_value(opts['encryption_levels'], s['srtp_mode'], 'mediation_gateway_ocs_encryption_levels'),
         }
+        trunk_notes = list(s.get('notes') or [])
         trunks.append({'name': s['name'], 'scope': OCS_CLASS, 'srtp_mode': values['srtp_mode'],
-                       'transport': values['transport'], 'listen_port': values['listen_port'],
-                       'next_hop': '%s:%d' % (values['next_hop_address'], values['next_hop_port'])})
+                       'effective_srtp_mode': values['srtp_mode'], 'transport': values['transport'],
+                       'listen_port': values['listen_port'],
+                       'next_hop': '%s:%d' % (values['next_hop_address'], values['next_hop_port']), 'notes': trunk_notes})
         for setting, prop in OCS_PROPERTIES:
             value = values[setting]
             items.append(_item(
@@ -304,9 +350,10 @@ def _ocs(settings_list, opts):
                         % (prop, ('[uint32]%d' % value) if isinstance(value, int) else ps_value(value)),
                 neutral=setting))
         if s['next_hop']['server_name']:
-            notes.append("trunk '%s': the gateway's certificate name (%s) is not a Mediation Server setting on OCS 2007 "
-                         'R2; the gateway link is mutual TLS, the peer certificate chained to a trusted root'
-                         % (s['name'], s['next_hop']['server_name']))
+            trunk_notes.append("the gateway's certificate name (%s) is not a Mediation Server setting on OCS 2007 R2; the "
+                               'gateway link is mutual TLS, the peer certificate chained to a trusted root'
+                               % s['next_hop']['server_name'])
+        notes.extend("trunk '%s': %s" % (s['name'], note) for note in trunk_notes)
         if s['certificate']['needed']:
             names = list(opts['certificate_names'] or [opts['host']])
             for name in names:
@@ -344,7 +391,11 @@ def plan(wanted, observed=None, check_mode=False):
 
     ``wanted`` is :func:`desired`'s result; ``observed`` the drift script's JSON (or None:
     nothing observed yet, every settable item is then pending). Returns ``{platform, host,
-    observed, changed, changes, findings, trunks, report}``.
+    observed, changed, changes, findings, trunks, report}``; ``trunks`` holds, per trunk, its
+    changes, its findings and its notes (those of its gateway-side settings).
+
+    Some findings need no observation: on Skype for Business / Lync a TCP trunk whose SRTP mode
+    is not NotSupported is reported ``ineffective`` (the platform forces NotSupported there).
     """
     seen = load_observed(observed)
     values = seen['observed'] if seen else {}
@@ -380,21 +431,27 @@ def plan(wanted, observed=None, check_mode=False):
             elif differs(before, item['after']):
                 findings.append(_finding(item, 'drift', before, 'transport is %s, the policy needs %s: %s'
                                          % (before, item['after'], item['remedy']), remedy=item['remedy']))
+        elif kind == 'listener':
+            if before not in (None, 0, ''):
+                findings.append(_finding(item, 'drift', before, 'the Mediation Server has TCP port %s toward its gateways '
+                                         'while every trunk on it is TLS: %s' % (before, item['remedy']),
+                                         remedy=item['remedy']))
         elif kind == 'bypass':
             level = values.get('media_encryption@%s' % _media_scope(wanted))
             if before is True and level is not None and str(level) not in item['compatible']:
                 findings.append(_finding(item, 'conflict', level,
-                                         'media bypass is on at %s and clients use EncryptionLevel %s, which SRTP mode %s '
-                                         'cannot meet; turn bypass off there (Set-CsTrunkConfiguration -Identity %s '
+                                         'media bypass is on at %s and clients use EncryptionLevel %s, which the SRTP mode '
+                                         'in effect (%s) cannot meet; turn bypass off there (Set-CsTrunkConfiguration -Identity %s '
                                          '-EnableBypass $false) or align the media configuration'
                                          % (item['scope'], level, item['after'], ps_quote(item['scope']))))
         elif kind == 'media':
             if before is not None and str(before) not in item['compatible']:
                 findings.append(_finding(item, 'warning', before, 'EncryptionLevel %s does not agree with the trunks\' '
-                                         'SRTP modes (%s); compatible: %s' % (before, item['after'],
-                                                                              ', '.join(item['compatible']) or 'none')))
+                                         'SRTP modes in effect (%s); compatible: %s'
+                                         % (before, item['after'], ', '.join(item['compatible']) or 'none')))
         elif kind in ('certificate', 'store_certificate'):
             findings.extend(_certificate_findings(item, before))
+    findings.extend(_ineffective_findings(wanted))
     report = _report(wanted, changes, findings, seen is not None, check_mode)
     per_trunk = {}
     for trunk in wanted['trunks']:
@@ -402,10 +459,33 @@ def plan(wanted, observed=None, check_mode=False):
         per_trunk[name] = {
             'changes': [c for c in changes if name in c['trunks']],
             'findings': [f for f in findings if name in f['trunks']],
+            'notes': list(trunk.get('notes') or []),
         }
     return {'platform': wanted['platform'], 'host': wanted['host'], 'observed': seen is not None,
             'check_mode': bool(check_mode), 'changed': bool(changes) and seen is not None,
             'changes': changes, 'findings': findings, 'trunks': per_trunk, 'report': report}
+
+
+def _ineffective_findings(wanted):
+    """Skype for Business / Lync: per TCP trunk whose SRTP mode is not NotSupported, the mode cannot be in effect."""
+    found = []
+    if wanted['platform'] != 'skype_for_business':
+        return found
+    for trunk in wanted['trunks']:
+        if trunk['transport'] != SFB_TRANSPORTS['tcp'] or trunk['srtp_mode'] == SFB_SRTP_MODES['disabled']:
+            continue
+        remedy = ("TLS toward the provider (provider.tls true in the trunk's input: the provider must offer TLS), then "
+                  "Topology Builder: trunk %s, 'SIP Transport Protocol' TLS and the Mediation Server's TLS port (5067 "
+                  'by default); Publish-CsTopology and Enable-CsTopology' % trunk['trunk'])
+        found.append({
+            'id': 'srtp_mode@%s' % trunk['scope'], 'setting': 'srtp_mode', 'scope': trunk['scope'],
+            'trunks': [trunk['name']], 'status': 'ineffective', 'before': None, 'after': trunk['srtp_mode'],
+            'effective': trunk['effective_srtp_mode'],
+            'message': 'SRTP mode %s cannot be in effect on a TCP trunk: Lync / Skype for Business forces a TCP trunk '
+                       'to NotSupported (SDES keys would cross in clear), so its media is plain RTP; remedy: %s'
+                       % (trunk['srtp_mode'], remedy),
+            'remedy': remedy})
+    return found
 
 
 def _media_scope(wanted):
@@ -458,8 +538,7 @@ def _report(wanted, changes, findings, observed, check_mode):
         issues = [f for f in findings if name in f['trunks']]
         if observed and not mine and not issues:
             lines.append('%s: compliant (%s)' % (name, _summary(trunk)))
-            continue
-        if not mine and not issues:
+        elif not mine and not issues:
             lines.append('%s: nothing to set (%s)' % (name, _summary(trunk)))
         for change in mine:
             before = '' if change['before'] is None else ' (now %s)' % change['before']
@@ -469,6 +548,8 @@ def _report(wanted, changes, findings, observed, check_mode):
         for finding in issues:
             lines.append('%s: %s %s at %s: %s' % (name, finding['status'], finding['setting'], finding['scope'],
                                                   finding['message']))
+        for note in trunk.get('notes') or []:
+            lines.append('%s: note: %s' % (name, note))
     if not observed:
         lines.append('nothing observed yet: run drift.ps1 on %s and give its JSON as mediation_gateway_observed to see '
                      'the current values' % wanted['host'])
@@ -478,5 +559,8 @@ def _report(wanted, changes, findings, observed, check_mode):
 
 
 def _summary(trunk):
+    srtp = trunk['srtp_mode']
+    if trunk.get('effective_srtp_mode', srtp) != srtp:
+        srtp = '%s (in effect %s)' % (srtp, trunk['effective_srtp_mode'])
     return 'srtp %s, transport %s, port %s, next hop %s' % (
-        trunk['srtp_mode'], trunk['transport'], trunk['listen_port'], trunk['next_hop'])
+        srtp, trunk['transport'], trunk['listen_port'], trunk['next_hop'])

@@ -30,6 +30,7 @@ import time
 
 try:
     from cryptography import x509
+    from cryptography.exceptions import UnsupportedAlgorithm
     from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
     HAS_CRYPTOGRAPHY = True
 except ImportError:  # pragma: no cover - reported in the result
@@ -52,6 +53,10 @@ _SERVER_HELLO, _CERTIFICATE, _CERTIFICATE_REQUEST = 2, 11, 13
 
 DEFAULT_TIMEOUT = 3.0
 DEFAULT_DEADLINE = 8.0
+
+
+class ProbeSetupError(Exception):
+    """The probe cannot start: a local file (CA, client certificate or key) is unusable."""
 
 
 class Deadline(object):
@@ -127,6 +132,8 @@ class _Observer(object):
 
     def __init__(self):
         self.server_hello = False
+        self.hello_version = None
+        self.hello_suite = None
         self.certificate_request = False
         self.certificate = None
 
@@ -136,10 +143,41 @@ class _Observer(object):
             return
         if msg_type == _SERVER_HELLO:
             self.server_hello = True
+            self.hello_version, self.hello_suite = parse_server_hello(bytes(data))
         elif msg_type == _CERTIFICATE_REQUEST:
             self.certificate_request = True
         elif msg_type == _CERTIFICATE and self.certificate is None:
             self.certificate = first_certificate(bytes(data))
+
+
+#: TLS protocol version codes (RFC 8446 appendix B.1 and predecessors)
+VERSION_CODES = {0x0301: 'TLSv1', 0x0302: 'TLSv1.1', 0x0303: 'TLSv1.2', 0x0304: 'TLSv1.3'}
+_SUPPORTED_VERSIONS = 0x002b
+
+
+def parse_server_hello(message):
+    """The version and suite id a ServerHello chose (``message`` starts with the 4-byte
+    handshake header). TLS 1.3 names its version in the supported_versions extension.
+    Returns ``(version name or None, suite id or None)``."""
+    try:
+        body = message[4:]
+        legacy = struct.unpack('>H', body[0:2])[0]
+        offset = 2 + 32
+        offset += 1 + body[offset]
+        suite = struct.unpack('>H', body[offset:offset + 2])[0]
+        offset += 2 + 1
+        chosen = legacy
+        if len(body) >= offset + 2:
+            end = offset + 2 + struct.unpack('>H', body[offset:offset + 2])[0]
+            offset += 2
+            while offset + 4 <= min(end, len(body)):
+                kind, length = struct.unpack('>HH', body[offset:offset + 4])
+                if kind == _SUPPORTED_VERSIONS and length == 2:
+                    chosen = struct.unpack('>H', body[offset + 4:offset + 6])[0]
+                offset += 4 + length
+        return VERSION_CODES.get(chosen), suite
+    except (IndexError, struct.error):
+        return None, None
 
 
 def first_certificate(message):
@@ -209,8 +247,13 @@ def _context(version=None, ciphers=OFFER_ALL, verify=False, ca_path=None, client
     else:
         ctx.verify_mode = ssl.CERT_NONE
     if client_cert:
-        ctx.load_cert_chain(client_cert, client_key or None)
+        # an encrypted key would make OpenSSL prompt on the terminal: refuse it instead
+        ctx.load_cert_chain(client_cert, client_key or None, password=_no_passphrase)
     return ctx
+
+
+def _no_passphrase():
+    raise ValueError('the client key is encrypted: give an unencrypted key (mode 0600)')
 
 
 class Attempt(object):
@@ -219,6 +262,7 @@ class Attempt(object):
     def __init__(self):
         self.observer = _Observer()
         self.sock = None
+        self.connected = False
         self.ok = False
         self.error = None
         self.version = None
@@ -241,10 +285,17 @@ def handshake(target, deadline, ctx, keep=False):
         attempt.error = error('deadline', 'not attempted: the probe deadline had passed')
         return attempt
     ctx._msg_callback = attempt.observer
-    raw = socket.socket(target.family, socket.SOCK_STREAM)
-    raw.settimeout(timeout)
+    raw = None
     try:
-        raw.connect(target.sockaddr)
+        raw = socket.socket(target.family, socket.SOCK_STREAM)
+        raw.settimeout(timeout)
+        try:
+            raw.connect(target.sockaddr)
+        except socket.timeout:
+            attempt.error = error('connect-timeout', 'no answer to the TCP connection within %.1f s' % timeout)
+            raw.close()
+            return attempt
+        attempt.connected = True
         tls = ctx.wrap_socket(raw, server_hostname=target.sni, do_handshake_on_connect=False)
         raw = tls
         tls.do_handshake()
@@ -254,26 +305,55 @@ def handshake(target, deadline, ctx, keep=False):
         attempt.cipher = tls.cipher()
     except (OSError, ValueError) as exc:
         attempt.error = error(*_describe(exc))
-        raw.close()
+        if raw is not None:
+            raw.close()
         return attempt
     if not keep:
         attempt.close()
     return attempt
 
 
+_CIPHERS = []
+
+
+def _ciphers():
+    """OpenSSL's description of every suite it can offer (listed once per process)."""
+    if not _CIPHERS:
+        _CIPHERS.extend(_context().get_ciphers())
+    return _CIPHERS
+
+
 def _suite_facts(name, protocol):
     """Forward secrecy and AEAD of a suite, from OpenSSL's own description."""
-    for cipher in _context().get_ciphers():
+    for cipher in _ciphers():
         if cipher['name'] == name:
             forward_secret = protocol == 'TLSv1.3' or cipher['kea'] in ('kx-ecdhe', 'kx-dhe')
             return {'forward_secret': forward_secret, 'aead': bool(cipher['aead'])}
     return {'forward_secret': None, 'aead': None}
 
 
+def suite_name(suite_id):
+    """OpenSSL's name of a suite from its IANA id (the low 16 bits of OpenSSL's id)."""
+    for cipher in _ciphers():
+        if cipher['id'] & 0xFFFF == suite_id:
+            return cipher['name']
+    return None if suite_id is None else '0x%04X' % suite_id
+
+
 def _tls12_suites(predicate):
     """OpenSSL cipher string offering only the TLS 1.2 (and older) suites matching ``predicate``."""
-    names = [c['name'] for c in _context().get_ciphers() if c['protocol'] != 'TLSv1.3' and predicate(c)]
+    names = [c['name'] for c in _ciphers() if c['protocol'] != 'TLSv1.3' and predicate(c)]
     return ':'.join(names) + ':@SECLEVEL=0' if names else None
+
+
+def _accepted(attempt, offered=None):
+    """A server accepts what it answers with a ServerHello for, even when it then ends the
+    connection (a server demanding a client certificate does, after its ServerHello)."""
+    if attempt.ok:
+        return True
+    if not attempt.observer.server_hello:
+        return False
+    return offered is None or attempt.observer.hello_version == offered
 
 
 def sip_options(sock, target, timeout, transport='TLS', request_uri=None):
@@ -331,26 +411,35 @@ def sip_options(sock, target, timeout, transport='TLS', request_uri=None):
 
 
 def describe_certificate(der, server_name=None, now=None):
-    """Facts about a DER certificate: subject, names, validity, key, signature."""
+    """Facts about a DER certificate: subject, names, validity, key, signature. A part that
+    cannot be read is reported as unknown, never raised."""
     if not HAS_CRYPTOGRAPHY:
         return {'error': error('missing', 'the Python library cryptography is needed to read certificates')}
     now = now or datetime.datetime.now(datetime.timezone.utc)
     try:
         cert = x509.load_der_x509_certificate(der)
-    except ValueError as exc:
+        not_before = _utc(getattr(cert, 'not_valid_before_utc', None) or cert.not_valid_before)
+        not_after = _utc(getattr(cert, 'not_valid_after_utc', None) or cert.not_valid_after)
+        subject, issuer = cert.subject, cert.issuer
+        common_names = [attr.value for attr in subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)]
+    except (ValueError, TypeError) as exc:
         return {'error': error('parse', 'the certificate does not parse: %s' % exc)}
-    not_before = _utc(getattr(cert, 'not_valid_before_utc', None) or cert.not_valid_before)
-    not_after = _utc(getattr(cert, 'not_valid_after_utc', None) or cert.not_valid_after)
-    dns_names, ip_names = [], []
+    dns_names, ip_names, uris, has_san = [], [], [], False
     try:
         san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        has_san = True
         dns_names = san.get_values_for_type(x509.DNSName)
         ip_names = [str(ip) for ip in san.get_values_for_type(x509.IPAddress)]
+        uris = san.get_values_for_type(x509.UniformResourceIdentifier)
     except x509.ExtensionNotFound:
         pass
-    common_names = [attr.value for attr in cert.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)]
-    key = cert.public_key()
+    except (ValueError, TypeError):
+        has_san = None  # unreadable extensions: names unknown
     key_type, key_bits, curve = 'unknown', None, None
+    try:
+        key = cert.public_key()
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        key = None
     if isinstance(key, rsa.RSAPublicKey):
         key_type, key_bits = 'RSA', key.key_size
     elif isinstance(key, ec.EllipticCurvePublicKey):
@@ -361,14 +450,19 @@ def describe_certificate(der, server_name=None, now=None):
         key_type, key_bits = 'Ed448', 456
     elif isinstance(key, dsa.DSAPublicKey):
         key_type, key_bits = 'DSA', key.key_size
-    hash_algorithm = cert.signature_hash_algorithm
+    try:
+        hash_algorithm = cert.signature_hash_algorithm
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        hash_algorithm = None
+    oid = cert.signature_algorithm_oid
     facts = {
-        'subject': cert.subject.rfc4514_string(),
-        'issuer': cert.issuer.rfc4514_string(),
-        'self_signed': cert.subject == cert.issuer,
+        'subject': subject.rfc4514_string(),
+        'issuer': issuer.rfc4514_string(),
+        'self_signed': subject == issuer,
         'common_names': common_names,
         'dns_names': dns_names,
         'ip_addresses': ip_names,
+        'uris': uris,
         'not_before': not_before.isoformat(),
         'not_after': not_after.isoformat(),
         'days_left': int((not_after - now).total_seconds() // 86400),
@@ -376,14 +470,21 @@ def describe_certificate(der, server_name=None, now=None):
         'not_yet_valid': now < not_before,
         'key_type': key_type,
         'key_bits': key_bits,
-        'signature_algorithm': getattr(cert.signature_algorithm_oid, '_name', None) or cert.signature_algorithm_oid.dotted_string,
+        'signature_algorithm': getattr(oid, '_name', None) or oid.dotted_string,
         'signature_hash': hash_algorithm.name if hash_algorithm is not None else None,
         'serial': '%x' % cert.serial_number,
     }
     if curve:
         facts['curve'] = curve
     facts['expected_name'] = server_name
-    facts['name_matches'] = name_matches(server_name, dns_names, ip_names, common_names) if server_name else None
+    if server_name and has_san is not None:
+        # RFC 5922: a SIP domain certificate names it as sip:DOMAIN (no user part)
+        sip_names = [uri.split(':', 1)[1].split(';', 1)[0] for uri in uris
+                     if uri.lower().startswith(('sip:', 'sips:')) and '@' not in uri]
+        facts['name_matches'] = name_matches(server_name, dns_names + sip_names, ip_names,
+                                             [] if has_san else common_names)
+    else:
+        facts['name_matches'] = None
     return facts
 
 
@@ -400,6 +501,7 @@ def name_matches(name, dns_names, ip_addresses, common_names=()):
     except ValueError:
         pass
     name = name.rstrip('.').lower()
+    # the CN counts only for a certificate without subjectAltName (RFC 6125 section 6.4.4)
     candidates = dns_names if (dns_names or ip_addresses) else common_names
     for pattern in candidates:
         pattern = pattern.rstrip('.').lower()
@@ -416,7 +518,7 @@ def probe_tls(target, deadline, options=True, versions=True, suites=True, reques
     """The TLS part of the probe. Returns the ``tls``, ``certificate``, ``client_certificate``
     and ``options`` sections of the result."""
     result = {'tls': {'handshake': False}, 'certificate': None,
-              'client_certificate': {'requested': None, 'demanded': None}, 'options': None}
+              'client_certificate': {'requested': None, 'demanded': None}, 'options': None, '_connected': False}
     tls = result['tls']
     has_client_cert = bool(target.client_cert)
 
@@ -424,15 +526,17 @@ def probe_tls(target, deadline, options=True, versions=True, suites=True, reques
     # the chain verified against the CA (time checks aside: expiry is its own fact)
     try:
         ctx = _context(verify=True, ca_path=target.ca_path, client_cert=target.client_cert, client_key=target.client_key)
-    except (OSError, ssl.SSLError) as exc:
-        tls['error'] = error('local', 'cannot load the CA or client certificate: %s' % _describe(exc)[1])
-        return result
+    except (OSError, ValueError) as exc:
+        # a local mistake, not a fact about the endpoint
+        raise ProbeSetupError('cannot load the CA file %s or the client certificate %s: %s'
+                              % (target.ca_path or '(system)', target.client_cert or '(none)', exc))
     main = handshake(target, deadline, ctx, keep=True)
     if not main.ok and main.error['kind'] == 'verify':
         chain_error = main.error['message']
         main = handshake(target, deadline, _context(client_cert=target.client_cert, client_key=target.client_key), keep=True)
     else:
         chain_error = None
+    result['_connected'] = main.connected
     der = main.sock.getpeercert(binary_form=True) if main.ok else None
     der = der or main.observer.certificate
     if der:
@@ -449,7 +553,7 @@ def probe_tls(target, deadline, options=True, versions=True, suites=True, reques
         tls['error'] = main.error
         if main.observer.certificate_request and not has_client_cert:
             result['client_certificate']['demanded'] = True
-        if main.error['kind'] in ('timeout', 'refused', 'resolve', 'deadline', 'network'):
+        if main.error['kind'] in ('timeout', 'connect-timeout', 'refused', 'resolve', 'deadline', 'network'):
             # nothing more to learn from an endpoint that does not speak TLS to us
             return result
     else:
@@ -479,7 +583,10 @@ def probe_tls(target, deadline, options=True, versions=True, suites=True, reques
         result['client_certificate']['demanded'] = _refuses_without_certificate(bare, target, deadline)
         bare.close()
     elif result['client_certificate']['demanded'] is None and main.ok:
-        result['client_certificate']['demanded'] = False
+        # not demanded when SIP was answered without one; a TLS 1.2 server that demands one
+        # refuses the handshake itself, a TLS 1.3 server only on first read
+        answered = 'status_code' in (result['options'] or {})
+        result['client_certificate']['demanded'] = False if answered or main.version != 'TLSv1.3' else None
 
     # 4. each version alone: accepted when the server answers with a ServerHello for it
     if versions:
@@ -489,11 +596,12 @@ def probe_tls(target, deadline, options=True, versions=True, suites=True, reques
             if attempt.error and attempt.error['kind'] == 'deadline':
                 tls['versions'][name] = None
             else:
-                tls['versions'][name] = attempt.ok or (attempt.observer.server_hello and attempt.error['kind'] != 'timeout')
+                tls['versions'][name] = _accepted(attempt, name)
         tls['accepted_versions'] = [name for name, accepted in tls['versions'].items() if accepted]
 
     # 5. TLS 1.2 suites without forward secrecy, and without AEAD
-    if suites and (not versions or tls['versions'].get('TLSv1.2') or tls['versions'].get('TLSv1.1') or tls['versions'].get('TLSv1')):
+    older = [tls['versions'].get(name) for name in ('TLSv1', 'TLSv1.1', 'TLSv1.2')] if versions else [True]
+    if suites and any(older):
         for key, predicate in (('accepts_non_forward_secret', lambda c: c['kea'] not in ('kx-ecdhe', 'kx-dhe')),
                                ('accepts_non_aead', lambda c: not c['aead'])):
             ciphers = _tls12_suites(predicate)
@@ -504,11 +612,14 @@ def probe_tls(target, deadline, options=True, versions=True, suites=True, reques
             if attempt is None or (attempt.error and attempt.error['kind'] == 'deadline'):
                 tls[key] = None
             else:
-                tls[key] = attempt.ok
-                if attempt.ok:
-                    tls[key.replace('accepts_', 'example_')] = attempt.cipher[0]
+                tls[key] = _accepted(attempt)
+                if tls[key]:
+                    chosen = attempt.cipher[0] if attempt.ok else suite_name(attempt.observer.hello_suite)
+                    tls[key.replace('accepts_', 'example_')] = chosen
     elif suites:
-        tls['accepts_non_forward_secret'] = tls['accepts_non_aead'] = False
+        # no TLS 1.2 or older: no such suite can be used; unknown when the versions were not all tried
+        unknown = None in older
+        tls['accepts_non_forward_secret'] = tls['accepts_non_aead'] = None if unknown else False
     return result
 
 
@@ -595,7 +706,7 @@ def probe(address, port, server_name=None, ca_path=None, client_cert=None, clien
             result.update(probe_tls(target, budget, options=options, versions=versions, suites=suites,
                                     request_uri=request_uri))
             tls_error = result['tls'].get('error')
-            result['reachable'] = not (tls_error and tls_error['kind'] in ('refused', 'resolve', 'network', 'deadline'))
+            result['reachable'] = result.pop('_connected')
             if tls_error and not result['tls']['handshake']:
                 result['error'] = tls_error
     result['plaintext'] = probe_plaintext(address, [_port_entry(p) for p in plaintext_ports], budget)

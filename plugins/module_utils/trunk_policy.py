@@ -289,7 +289,7 @@ def parse(data, index=None):
         raise TrunkInputError(_label(data, index), read.problems)
     trunk = Trunk()
     name = read.text(data, 'name', 'name', required=True)
-    if name is not None and not _NAME.match(name):
+    if name is not None and not _NAME.fullmatch(name):
         read.problem('name', '%s may hold only letters, digits, ".", "_" and "-"' % _show(name), name)
     trunk.name = name
     trunk.connection = read.choice(data, 'connection', 'connection', CONNECTIONS)

@@ -167,7 +167,8 @@ def plan(trunks, provider=False):
     targets, skipped, settings_by_trunk = [], [], {}
     for index, trunk in enumerate(trunks or []):
         name = trunk.get('name') if isinstance(trunk, dict) else None
-        name = name if isinstance(name, str) and name else 'trunk #%d' % index
+        # the audit report labels an unnamed trunk the same way
+        name = name if isinstance(name, str) and name else '#%d' % index
         try:
             wanted = gateway.settings(trunk)
         except TrunkInputError as exc:
@@ -232,6 +233,8 @@ def _judge_tls(target, probe, expiry_days, add):
     tls = probe.get('tls') or {}
     endpoint_error = probe.get('error') or tls.get('error')
     offered = tls.get('handshake') or tls.get('server_hello')
+    if not offered and (endpoint_error or {}).get('kind') == 'deadline':
+        return  # not tried: no fact to judge
     if not offered:
         cause = endpoint_error['message'] if endpoint_error else 'no TLS handshake'
         add('tls-not-offered', 'no TLS on %s:%s: %s' % (target['address'], target['port'], cause),
@@ -251,7 +254,8 @@ def _judge_tls(target, probe, expiry_days, add):
     _judge_certificate(probe.get('certificate'), expiry_days, add)
     client = probe.get('client_certificate') or {}
     if target.get('mutual_tls') and client.get('demanded') is False:
-        add('mtls-not-enforced', 'completes TLS and answers SIP without a client certificate',
+        add('mtls-not-enforced', 'accepts a TLS connection without a client certificate%s'
+            % (' and answers SIP over it' if 'status_code' in (probe.get('options') or {}) else ''),
             found='no client certificate accepted', expected='client certificate required')
     options = probe.get('options')
     if options:
@@ -274,8 +278,8 @@ def _judge_certificate(cert, expiry_days, add):
         return
     if cert.get('expired') or cert.get('not_yet_valid'):
         when = 'expired on %s' % cert['not_after'] if cert.get('expired') else 'is valid only from %s' % cert['not_before']
-        add('cert-expired', 'the certificate %s %s' % (cert['subject'], when), found=cert['not_after'],
-            expected='a certificate valid now')
+        add('cert-expired', 'the certificate %s %s' % (cert['subject'], when),
+            found=cert['not_after'] if cert.get('expired') else cert['not_before'], expected='a certificate valid now')
     elif cert.get('days_left') is not None and cert['days_left'] < expiry_days:
         add('cert-expiring', 'the certificate %s expires in %d day(s), on %s (threshold %d)'
             % (cert['subject'], cert['days_left'], cert['not_after'], expiry_days),

@@ -32,9 +32,11 @@ description:
   - "Plaintext: for each of O(plaintext_ports), whether a TCP connection is accepted, or
     whether a SIP OPTIONS over UDP gets an answer."
   - Read-only, never C(changed). Errors (refused, timeout, handshake failure, a name that
-    does not resolve) are reported as facts with a clear message, not as failures. Every
-    connection is bounded by O(timeout) and the whole probe by O(deadline); once the
-    endpoint has failed to answer, the steps that need it are not attempted.
+    does not resolve) are reported as facts with a clear message, not as failures; an
+    unusable O(ca_path), O(client_cert) or O(client_key) fails the task. Every connection
+    and read is bounded by O(timeout) and the whole probe by O(deadline); once the TLS port
+    has failed to answer, the other TLS steps are not attempted (the O(plaintext_ports) still
+    are, within the deadline).
   - M(voip.trunk_security.sip_tls_probe) collects; the playbook C(voip.trunk_security.verify)
     judges the results against each trunk's policy and names the findings.
 extends_documentation_fragment:
@@ -153,7 +155,8 @@ reachable:
   type: bool
 error:
   description: Why the endpoint could not be probed, or null. C(kind) is one of refused,
-    timeout, resolve, handshake, verify, reset, network, deadline, local.
+    connect-timeout (no answer to the TCP connection), timeout (connected, but no TLS answer),
+    resolve, handshake, reset, network, deadline.
   returned: always
   type: dict
   sample: {kind: timeout, message: no answer within the timeout}
@@ -278,12 +281,15 @@ def main():
         module.fail_json(msg='port must be 1-65535, got %d' % params['port'])
     if params['timeout'] <= 0 or params['deadline'] <= 0:
         module.fail_json(msg='timeout and deadline must be positive')
-    result = sip_probe.probe(
-        params['address'], params['port'], server_name=params['server_name'], ca_path=params['ca_path'],
-        client_cert=params['client_cert'], client_key=params['client_key'],
-        plaintext_ports=_port_entries(module, params['plaintext_ports']), tls=params['tls'],
-        options=params['options'], versions=params['versions'], suites=params['suites'],
-        request_uri=params['request_uri'], timeout=params['timeout'], deadline=params['deadline'])
+    try:
+        result = sip_probe.probe(
+            params['address'], params['port'], server_name=params['server_name'], ca_path=params['ca_path'],
+            client_cert=params['client_cert'], client_key=params['client_key'],
+            plaintext_ports=_port_entries(module, params['plaintext_ports']), tls=params['tls'],
+            options=params['options'], versions=params['versions'], suites=params['suites'],
+            request_uri=params['request_uri'], timeout=params['timeout'], deadline=params['deadline'])
+    except sip_probe.ProbeSetupError as exc:
+        module.fail_json(msg=str(exc))
     module.exit_json(changed=False, **result)
 
 

@@ -3,9 +3,10 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Benchmarks of the collection: the policy engine, the filter against plain Ansible
-tasks, and the assess playbook against a no-op play.
+tasks, the assess playbook against a no-op play, and the live-verification judgement and
+audit report at scale.
 
-    python tests/bench/run_bench.py [--quick] [--only engine|filter|assess]
+    python tests/bench/run_bench.py [--quick] [--only engine|filter|assess|audit]
 
 Prints a table and writes the figures to tests/output/bench.json. Not a pytest test:
 nothing here is collected. See tests/bench/README.md for what each figure means.
@@ -44,14 +45,14 @@ SIZES = {
     #   under it, and the full run is stopped at it (--hand-limit overrides);
     # hosts: inventory hosts (2 trunks each) for assess.yml; repeats: runs of each play.
     'full': {'engine': 10000, 'engine_runs': 5, 'filter': 10000, 'hand_probe': 1000, 'hand_limit_s': 180.0,
-             'hosts': 1000, 'repeats': 2},
+             'hosts': 1000, 'repeats': 2, 'audit_trunks': 1000},
     'quick': {'engine': 2000, 'engine_runs': 5, 'filter': 2000, 'hand_probe': 200, 'hand_limit_s': 20.0,
-              'hosts': 200, 'repeats': 2},
+              'hosts': 200, 'repeats': 2, 'audit_trunks': 200},
 }
-GOALS = {'engine_trunks_per_s': 50000.0, 'assess_ratio': 1.5}
+GOALS = {'engine_trunks_per_s': 50000.0, 'assess_ratio': 1.5, 'judge_probes_per_s': 10000.0, 'audit_s': 2.0}
 TRUNKS_PER_HOST = 2
 PLAYBOOK_TIMEOUT_S = 3600
-SECTIONS = ('engine', 'filter', 'assess')
+SECTIONS = ('engine', 'filter', 'assess', 'audit')
 
 
 class BenchError(RuntimeError):
@@ -387,6 +388,85 @@ def bench_assess(ctx: dict) -> dict:
 
 # --- output ---------------------------------------------------------------------------
 
+# --- 4. live-verification judgement and the audit report -------------------------------
+
+def _probe(rng, address: str) -> dict:
+    """A probe result of the shape sip_tls_probe returns, with a random fault or none."""
+    fault = rng.choice([None, None, None, 'old', 'cbc', 'expiring', 'name', 'plain', 'mtls'])
+    return {
+        'endpoint': {'address': address, 'port': 5067}, 'reachable': True, 'error': None,
+        'tls': {'handshake': True, 'server_hello': True,
+                'negotiated': {'version': 'TLSv1.3', 'suite': 'TLS_AES_256_GCM_SHA384', 'forward_secret': True,
+                               'aead': True},
+                'versions': {'TLSv1': fault == 'old', 'TLSv1.1': False, 'TLSv1.2': True, 'TLSv1.3': True},
+                'accepts_non_forward_secret': False, 'accepts_non_aead': fault == 'cbc'},
+        'certificate': {'subject': 'CN=gw', 'issuer': 'CN=CA', 'dns_names': ['gw'], 'ip_addresses': [],
+                        'common_names': ['gw'], 'not_after': '2027-01-01T00:00:00+00:00',
+                        'days_left': 10 if fault == 'expiring' else 300, 'expired': False, 'key_type': 'EC',
+                        'key_bits': 256, 'signature_algorithm': 'ecdsa-with-SHA256', 'signature_hash': 'sha256',
+                        'expected_name': 'gw', 'name_matches': fault != 'name', 'chain_valid': True},
+        'client_certificate': {'requested': True, 'demanded': fault != 'mtls'},
+        'options': {'status_code': 200, 'status_line': 'SIP/2.0 200 OK'},
+        'plaintext': [{'port': 5060, 'protocol': 'tcp', 'open': fault == 'plain'},
+                      {'port': 5060, 'protocol': 'udp', 'open': False}],
+    }
+
+
+def bench_audit(ctx: dict) -> dict:
+    """Judge one probe per trunk, then build and render the audit report (HTML, JSON, JUnit)."""
+    import random
+    import tracemalloc
+
+    from ansible_collections.voip.trunk_security.plugins.module_utils import assessment, audit_report, verify
+
+    size = ctx['sizes']['audit_trunks']
+    rng = random.Random(20261126)
+    hosts = {}
+    for index, trunk in enumerate(trunkgen.trunks(size)):
+        trunk = dict(trunk, gateway={'address': '10.%d.%d.4' % (index // 250, index % 250)},
+                     provider=dict(trunk['provider'], address='sbc%d.provider.example' % index))
+        hosts.setdefault('gw-%03d' % (index // 10), []).append(trunk)
+    plans = {host: verify.plan(trunks) for host, trunks in hosts.items()}
+    probes = {host: [_probe(rng, t['address']) for t in plan['targets']] for host, plan in plans.items()}
+    targets = sum(len(p['targets']) for p in plans.values())
+    progress('audit: judge %d probes, then the report of %d trunks' % (targets, size))
+    start = time.perf_counter()
+    verified = {host: {'trunks': verify.verify_host(plans[host], probes[host])} for host in hosts}
+    judge_s = time.perf_counter() - start
+    report = assessment.build_report({host: assessment.assess_host(trunks) for host, trunks in hosts.items()})
+    change = {'task': 'Install the configuration', 'diff': '-a\n+b\n'}
+    drift = {'check_mode': True,
+             'hosts': {host: {'changes': [change] if i % 3 == 0 else [], 'failures': [], 'unreachable': False}
+                       for i, host in enumerate(hosts)}}
+
+    def render():
+        built = audit_report.build(report, trunks=hosts, drift=drift, verify={'hosts': verified},
+                                   generated='2026-11-26T00:00:00Z')
+        return built, audit_report.render_html(built), audit_report.render_junit(built), json.dumps(built)
+
+    start = time.perf_counter()
+    document, html, junit, text = render()
+    audit_s = time.perf_counter() - start
+    # memory in a second pass: tracing slows the first one down several times
+    tracemalloc.start()
+    render()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    summary = document['summary']
+    if sum(summary[k] for k in ('compliant', 'drifted', 'blocked', 'failing')) != size:
+        raise BenchError('the audit counts do not add up to %d trunks: %s' % (size, summary))
+    return {
+        'trunks': size, 'probes': targets,
+        'judge_s': round(judge_s, 4), 'judge_probes_per_s': round(targets / judge_s, 1),
+        'goal_judge_probes_per_s': GOALS['judge_probes_per_s'],
+        'meets_judge_goal': targets / judge_s >= GOALS['judge_probes_per_s'],
+        'audit_s': round(audit_s, 3), 'goal_audit_s': GOALS['audit_s'], 'meets_audit_goal': audit_s <= GOALS['audit_s'],
+        'html_bytes': len(html.encode()), 'json_bytes': len(text.encode()), 'junit_bytes': len(junit.encode()),
+        'peak_mb': round(peak / 1e6, 1),
+        'summary': {k: summary[k] for k in ('compliant', 'drifted', 'blocked', 'failing')},
+    }
+
+
 def _status(ok: bool | None) -> str:
     return '-' if ok is None else ('ok' if ok else 'MISSED')
 
@@ -418,6 +498,14 @@ def table(results: dict) -> str:
                      '<= %.1fx' % assess['goal_ratio'], _status(assess['meets_goal'])))
         rows.append(('   JSON report', '%d trunks, %d hosts' % (assess['report']['trunks'], assess['report']['hosts']),
                      '%d trunks' % assess['trunks'], _status(assess['report']['trunks'] == assess['trunks'])))
+    audit = results.get('audit')
+    if audit:
+        rows.append(('4. judge %d probes (verify.verify_host)' % audit['probes'], '%.0f probes/s' % audit['judge_probes_per_s'],
+                     '>= %.0f probes/s' % audit['goal_judge_probes_per_s'], _status(audit['meets_judge_goal'])))
+        rows.append(('   audit report, %d trunks: build + HTML + JUnit + JSON' % audit['trunks'], '%.2f s' % audit['audit_s'],
+                     '<= %.1f s' % audit['goal_audit_s'], _status(audit['meets_audit_goal'])))
+        rows.append(('   sizes: HTML / JSON / JUnit; peak memory', '%.1f / %.1f / %.1f MB; %.0f MB' % (
+            audit['html_bytes'] / 1e6, audit['json_bytes'] / 1e6, audit['junit_bytes'] / 1e6, audit['peak_mb']), '', ''))
     header = ('figure', 'measured', 'goal', 'status')
     widths = [max(len(str(row[i])) for row in rows + [header]) for i in range(4)]
     fmt = '  '.join('%%-%ds' % w for w in widths)
@@ -536,7 +624,8 @@ def main(argv=None) -> int:
     try:
         for section in SECTIONS:
             if section in sections:
-                results[section] = {'engine': bench_engine, 'filter': bench_filter, 'assess': bench_assess}[section](ctx)
+                results[section] = {'engine': bench_engine, 'filter': bench_filter, 'assess': bench_assess,
+                                    'audit': bench_audit}[section](ctx)
     except (BenchError, PlaybookTimeout) as error:
         failed = str(error)
     finally:

@@ -50,7 +50,7 @@ def test_gateway_configuration_per_srtp_mode(run_playbook, ansible_env, tmp_path
     assert (tmp_path / 'kamailio-rtpengine.cfg').is_file() and (tmp_path / 'kamailio-none.cfg').is_file()
 
 
-def test_enforce_renders_a_skype_for_business_host_without_connecting(run_playbook, repo_root, tmp_path):
+def test_enforce_renders_a_skype_for_business_mediation_server_without_connecting(run_playbook, repo_root, tmp_path):
     """enforce.yml with a Skype for Business Mediation Server in rendered mode: the scripts and the plan land on
     the controller (the host's address routes nowhere, so any connection would fail the run), a rerun changes
     nothing, and check mode writes nothing but says what it would write."""
@@ -79,6 +79,9 @@ def test_enforce_renders_a_skype_for_business_host_without_connecting(run_playbo
     assert "public: sets, if it differs, srtp_mode at PstnGateway:sbc.contoso.example to Required" in run.stdout
     assert "migrating: sets, if it differs, srtp_mode at site:London to Optional" in run.stdout
     assert "plain: sets, if it differs, srtp_mode at PstnGateway:192.0.2.30 to NotSupported" in run.stdout
+    # SRTP on the TCP trunk cannot be in effect: said in plan.json and in the report, without observing anything
+    assert [f['status'] for f in plan['trunks']['migrating']['findings']] == ['ineffective']
+    assert "migrating: ineffective srtp_mode at site:London: SRTP mode Optional cannot be in effect on a TCP trunk" in run.stdout
 
     again = run_playbook(playbook, inventory=inventory, extra_vars={'mediation_gateway_render_dir': str(out)})
     assert again.rc == 0 and again.recap[host]['changed'] == 0, again
@@ -93,7 +96,46 @@ def test_enforce_renders_a_skype_for_business_host_without_connecting(run_playbo
     assert known.recap[host]['changed'] == 1     # plan.json only: the scripts do not depend on what was observed
 
 
-def test_winrm_mode_runs_the_script_that_rendered_mode_writes(run_playbook, repo_root):
+def test_mediation_server_winrm_script_is_byte_identical_to_the_rendered_apply_ps1(run_playbook, repo_root):
+    """The script winrm mode hands win_powershell (lookup('template')) is the reviewed golden apply.ps1, byte for
+    byte, which rendered mode writes with the template module."""
     run = run_playbook('mediation_server_lookup.yml', inventory=repo_root / 'tests' / 'integration' / 'inventory_windows')
     assert run.rc == 0, run
     assert run.recap['med01.contoso.example']['failed'] == 0, run
+
+
+#: What win_powershell registers for the apply script on a server whose only drift is the public trunk's SRTP mode.
+SRTP_DRIFT = 'srtp_mode@PstnGateway:sbc.contoso.example'
+SRTP_COMMAND = "Set-CsTrunkConfiguration -Identity 'PstnGateway:sbc.contoso.example' -SRTPMode 'Required'"
+
+
+def script_result(changes, applied=True):
+    return {'changed': bool(changes), 'result': {
+        'platform': 'skype_for_business', 'host': 'med01.contoso.example', 'script': 'apply',
+        'observed': {SRTP_DRIFT: 'NotSupported'}, 'errors': {}, 'findings': [],
+        'changes': [{'id': change, 'before': 'NotSupported', 'after': 'Required', 'applied': applied,
+                     'command': SRTP_COMMAND} for change in changes]}}
+
+
+@pytest.mark.parametrize('case', ['matching', 'mismatching', 'check-mode'])
+def test_mediation_server_winrm_verification_of_the_scripts_result(run_playbook, repo_root, case):
+    """The role's winrm post-run tasks (microsoft_verify.yml) on a canned win_powershell result: the plan from what
+    the script observed, the assert that the script changed exactly what the plan says, the report."""
+    host = 'med01.contoso.example'
+    changes = [] if case == 'mismatching' else [SRTP_DRIFT]
+    run = run_playbook('mediation_server_verify.yml', *(['--check'] if case == 'check-mode' else []),
+                       inventory=repo_root / 'tests' / 'integration' / 'inventory_windows',
+                       extra_vars={'script_result': script_result(changes, applied=case != 'check-mode')})
+    if case == 'mismatching':
+        assert run.rc == 2 and run.recap[host]['failed'] == 1, run
+        assert ('The script on %s changed nothing but the plan computed from what it observed says %s.'
+                % (host, SRTP_DRIFT)) in run.stdout, run
+        return
+    assert run.rc == 0 and run.recap[host]['failed'] == 0, run
+    verb = 'would set' if case == 'check-mode' else 'set'
+    assert ('public: %s srtp_mode at PstnGateway:sbc.contoso.example to Required (now NotSupported): %s'
+            % (verb, SRTP_COMMAND)) in run.stdout, run
+    assert ('check mode: nothing was set' in run.stdout) is (case == 'check-mode'), run
+    # known without any observation: SRTP on the TCP trunk is not in effect
+    assert 'migrating: ineffective srtp_mode at site:London: SRTP mode Optional cannot be in effect on a TCP trunk' \
+        in run.stdout, run

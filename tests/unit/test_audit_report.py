@@ -418,3 +418,15 @@ def test_the_same_inputs_render_the_same_bytes():
     first = build(assess(trunks), trunks=trunks, generated='t')
     second = build(assess(trunks), trunks=trunks, generated='t')
     assert (render_html(first), render_junit(first)) == (render_html(second), render_junit(second))
+
+
+def test_a_trunk_verify_could_not_probe_is_not_run_with_its_reason_never_a_pass():
+    report = assess({'h1': [dict(PUBLIC, name='t1')]})
+    verify = {'hosts': {'h1': {'trunks': {'t1': {'skipped': "trunk 't1': gateway.address: is required",
+                                                 'targets': [], 'findings': []}}}}}
+    doc = build(report, verify=verify, generated='2026-01-01T00:00:00Z')
+    entry = doc['hosts']['h1']['trunks'][0]
+    assert entry['checks']['live'] == 'not-run'
+    assert doc['summary']['not_checked']['live'] == 1
+    assert any('gateway.address: is required' in why for why in entry['why'])
+    assert 'Not run for this trunk: trunk &#x27;t1&#x27;: gateway.address: is required' in render_html(doc)

@@ -41,7 +41,12 @@ catch {
 $id = 'GatewayTransportType@MSFT_SIPMediationServerConfigSetting'
 $before = $null
 if ($null -ne $instance) {
-    $before = [string]$instance.GatewayTransportType
+    try {
+        $before = [string]$instance.GatewayTransportType
+    }
+    catch {
+        $readErrors[$id] = $_.Exception.Message
+    }
 }
 $observed[$id] = $before
 if ($null -ne $before -and $before -ne 'TLS') {
@@ -55,7 +60,12 @@ if ($null -ne $before -and $before -ne 'TLS') {
 $id = 'GatewayListeningAddress@MSFT_SIPMediationServerConfigSetting'
 $before = $null
 if ($null -ne $instance) {
-    $before = [string]$instance.GatewayListeningAddress
+    try {
+        $before = [string]$instance.GatewayListeningAddress
+    }
+    catch {
+        $readErrors[$id] = $_.Exception.Message
+    }
 }
 $observed[$id] = $before
 if ($null -ne $before -and $before -ne '10.1.0.5') {
@@ -69,7 +79,12 @@ if ($null -ne $before -and $before -ne '10.1.0.5') {
 $id = 'GatewayListeningPort@MSFT_SIPMediationServerConfigSetting'
 $before = $null
 if ($null -ne $instance) {
-    $before = [int]$instance.GatewayListeningPort
+    try {
+        $before = [int]$instance.GatewayListeningPort
+    }
+    catch {
+        $readErrors[$id] = $_.Exception.Message
+    }
 }
 $observed[$id] = $before
 if ($null -ne $before -and $before -ne 5067) {
@@ -83,7 +98,12 @@ if ($null -ne $before -and $before -ne 5067) {
 $id = 'GatewayNextHopAddress@MSFT_SIPMediationServerConfigSetting'
 $before = $null
 if ($null -ne $instance) {
-    $before = [string]$instance.GatewayNextHopAddress
+    try {
+        $before = [string]$instance.GatewayNextHopAddress
+    }
+    catch {
+        $readErrors[$id] = $_.Exception.Message
+    }
 }
 $observed[$id] = $before
 if ($null -ne $before -and $before -ne 'sbc.contoso.example') {
@@ -97,7 +117,12 @@ if ($null -ne $before -and $before -ne 'sbc.contoso.example') {
 $id = 'GatewayNextHopPort@MSFT_SIPMediationServerConfigSetting'
 $before = $null
 if ($null -ne $instance) {
-    $before = [int]$instance.GatewayNextHopPort
+    try {
+        $before = [int]$instance.GatewayNextHopPort
+    }
+    catch {
+        $readErrors[$id] = $_.Exception.Message
+    }
 }
 $observed[$id] = $before
 if ($null -ne $before -and $before -ne 5061) {
@@ -111,7 +136,12 @@ if ($null -ne $before -and $before -ne 5061) {
 $id = 'GatewayEncryptionLevel@MSFT_SIPMediationServerConfigSetting'
 $before = $null
 if ($null -ne $instance) {
-    $before = [string]$instance.GatewayEncryptionLevel
+    try {
+        $before = [string]$instance.GatewayEncryptionLevel
+    }
+    catch {
+        $readErrors[$id] = $_.Exception.Message
+    }
 }
 $observed[$id] = $before
 if ($null -ne $before -and $before -ne 'RequireEncryption') {
@@ -150,8 +180,16 @@ $observed[$id] = $before
 if ($null -eq $before) {
     $findings += [ordered]@{ id = $id; status = 'missing'; before = $null; message = 'no certificate for med02.contoso.example: enrol a certificate for med02.contoso.example into the local computer store (with its private key) and select it in the Mediation Server''s properties' }
 }
-elseif ($before.days_left -le 30) {
-    $findings += [ordered]@{ id = $id; status = 'expiring'; before = $before.not_after; message = 'the certificate expires in ' + $before.days_left + ' day(s)' }
+else {
+    if (-not $before.has_private_key) {
+        $findings += [ordered]@{ id = $id; status = 'no-private-key'; before = $before.thumbprint; message = 'the certificate has no private key on this server' }
+    }
+    if ($before.days_left -lt 0) {
+        $findings += [ordered]@{ id = $id; status = 'expired'; before = $before.not_after; message = 'the certificate has expired: enrol a certificate for med02.contoso.example into the local computer store (with its private key) and select it in the Mediation Server''s properties' }
+    }
+    elseif ($before.days_left -le 30) {
+        $findings += [ordered]@{ id = $id; status = 'expiring'; before = $before.not_after; message = 'the certificate expires in ' + $before.days_left + ' day(s)' }
+    }
 }
 
 $result = [ordered]@{

@@ -26,7 +26,7 @@ if (-not (Get-Command -Name 'Get-CsTrunkConfiguration' -ErrorAction SilentlyCont
     Import-Module -Name 'SkypeForBusiness'
 }
 
-# Clients' media encryption (Global): with media bypass the trunks' SRTP modes (NotSupported, Optional, Required) must agree with it
+# Clients' media encryption (Global): with media bypass the trunks' SRTP modes in effect (NotSupported, Required) must agree with it
 $id = 'media_encryption@Global'
 $mediaEncryptionLevel = $null
 try {
@@ -41,14 +41,15 @@ catch {
 $observed[$id] = $mediaEncryptionLevel
 $compatible = @('SupportEncryption')
 if ($null -ne $mediaEncryptionLevel -and $compatible -notcontains $mediaEncryptionLevel) {
-    $findings += [ordered]@{ id = $id; status = 'warning'; before = $mediaEncryptionLevel; message = 'EncryptionLevel does not agree with the trunks'' SRTP modes' }
+    $findings += [ordered]@{ id = $id; status = 'warning'; before = $mediaEncryptionLevel; message = 'EncryptionLevel does not agree with the trunks'' SRTP modes in effect' }
 }
 
 # srtp_mode at PstnGateway:sbc.contoso.example must be Required (trunk(s) public)
 $id = 'srtp_mode@PstnGateway:sbc.contoso.example'
 $before = $null
 try {
-    $config = Get-CsTrunkConfiguration -Identity 'PstnGateway:sbc.contoso.example'
+    # -Filter, not -Identity: a scope without a trunk configuration then gives nothing rather than an error
+    $config = @(Get-CsTrunkConfiguration -Filter 'PstnGateway:sbc.contoso.example') | Where-Object { [string]$_.Identity -eq 'PstnGateway:sbc.contoso.example' } | Select-Object -First 1
     if ($null -ne $config) {
         $before = [string]$config.SRTPMode
     }
@@ -71,7 +72,7 @@ elseif ($null -eq $before -and -not $readErrors.Contains($id)) {
     $findings += [ordered]@{ id = $id; status = 'missing'; before = $null; message = 'no such trunk configuration: create it with New-CsTrunkConfiguration -Identity ''PstnGateway:sbc.contoso.example'' -SRTPMode ''Required''' }
 }
 
-# Transport of trunk PstnGateway:sbc.contoso.example must be TLS: it lives in the topology, so this is reported, never changed here
+# Transport of trunk PstnGateway:sbc.contoso.example must be TLS: it lives in the topology, so this script reports it and never changes it
 $id = 'transport@PstnGateway:sbc.contoso.example'
 $before = $null
 if (Get-Command -Name 'Get-CsTrunk' -ErrorAction SilentlyContinue) {
@@ -96,11 +97,11 @@ if ($null -ne $before -and $before -ne 'TLS') {
     $findings += [ordered]@{ id = $id; status = 'drift'; before = $before; message = 'Topology Builder: trunk PstnGateway:sbc.contoso.example, ''SIP Transport Protocol'' TLS, ''Associated Mediation Server port'' 5067; then Publish-CsTopology and Enable-CsTopology' }
 }
 
-# Media bypass at PstnGateway:sbc.contoso.example: reported when it conflicts with the clients' encryption level
+# Media bypass at PstnGateway:sbc.contoso.example: reported when it conflicts with the clients' encryption level (SRTP mode in effect: Required)
 $id = 'media_bypass@PstnGateway:sbc.contoso.example'
 $before = $null
 try {
-    $config = Get-CsTrunkConfiguration -Identity 'PstnGateway:sbc.contoso.example'
+    $config = @(Get-CsTrunkConfiguration -Filter 'PstnGateway:sbc.contoso.example') | Where-Object { [string]$_.Identity -eq 'PstnGateway:sbc.contoso.example' } | Select-Object -First 1
     if ($null -ne $config) {
         $before = [bool]$config.EnableBypass
     }
@@ -111,14 +112,15 @@ catch {
 $observed[$id] = $before
 $compatible = @('RequireEncryption', 'SupportEncryption')
 if ($before -eq $true -and $null -ne $mediaEncryptionLevel -and $compatible -notcontains $mediaEncryptionLevel) {
-    $findings += [ordered]@{ id = $id; status = 'conflict'; before = $mediaEncryptionLevel; message = 'media bypass is on and SRTP mode Required cannot meet the clients'' EncryptionLevel' }
+    $findings += [ordered]@{ id = $id; status = 'conflict'; before = $mediaEncryptionLevel; message = 'media bypass is on and the SRTP mode in effect (Required) cannot meet the clients'' EncryptionLevel' }
 }
 
 # srtp_mode at site:London must be Optional (trunk(s) migrating)
 $id = 'srtp_mode@site:London'
 $before = $null
 try {
-    $config = Get-CsTrunkConfiguration -Identity 'site:London'
+    # -Filter, not -Identity: a scope without a trunk configuration then gives nothing rather than an error
+    $config = @(Get-CsTrunkConfiguration -Filter 'site:London') | Where-Object { [string]$_.Identity -eq 'site:London' } | Select-Object -First 1
     if ($null -ne $config) {
         $before = [string]$config.SRTPMode
     }
@@ -141,7 +143,7 @@ elseif ($null -eq $before -and -not $readErrors.Contains($id)) {
     $findings += [ordered]@{ id = $id; status = 'missing'; before = $null; message = 'no such trunk configuration: create it with New-CsTrunkConfiguration -Identity ''site:London'' -SRTPMode ''Optional''' }
 }
 
-# Transport of trunk PstnGateway:sbc2.fabrikam.example must be TCP: it lives in the topology, so this is reported, never changed here
+# Transport of trunk PstnGateway:sbc2.fabrikam.example must be TCP: it lives in the topology, so this script reports it and never changes it
 $id = 'transport@PstnGateway:sbc2.fabrikam.example'
 $before = $null
 if (Get-Command -Name 'Get-CsTrunk' -ErrorAction SilentlyContinue) {
@@ -166,11 +168,11 @@ if ($null -ne $before -and $before -ne 'TCP') {
     $findings += [ordered]@{ id = $id; status = 'drift'; before = $before; message = 'Topology Builder: trunk PstnGateway:sbc2.fabrikam.example, ''SIP Transport Protocol'' TCP, ''Associated Mediation Server port'' 5068; then Publish-CsTopology and Enable-CsTopology' }
 }
 
-# Media bypass at site:London: reported when it conflicts with the clients' encryption level
+# Media bypass at site:London: reported when it conflicts with the clients' encryption level (SRTP mode in effect: NotSupported)
 $id = 'media_bypass@site:London'
 $before = $null
 try {
-    $config = Get-CsTrunkConfiguration -Identity 'site:London'
+    $config = @(Get-CsTrunkConfiguration -Filter 'site:London') | Where-Object { [string]$_.Identity -eq 'site:London' } | Select-Object -First 1
     if ($null -ne $config) {
         $before = [bool]$config.EnableBypass
     }
@@ -179,16 +181,17 @@ catch {
     $readErrors[$id] = $_.Exception.Message
 }
 $observed[$id] = $before
-$compatible = @('RequireEncryption', 'SupportEncryption', 'DoNotSupportEncryption')
+$compatible = @('SupportEncryption', 'DoNotSupportEncryption')
 if ($before -eq $true -and $null -ne $mediaEncryptionLevel -and $compatible -notcontains $mediaEncryptionLevel) {
-    $findings += [ordered]@{ id = $id; status = 'conflict'; before = $mediaEncryptionLevel; message = 'media bypass is on and SRTP mode Optional cannot meet the clients'' EncryptionLevel' }
+    $findings += [ordered]@{ id = $id; status = 'conflict'; before = $mediaEncryptionLevel; message = 'media bypass is on and the SRTP mode in effect (NotSupported) cannot meet the clients'' EncryptionLevel' }
 }
 
 # srtp_mode at PstnGateway:192.0.2.30 must be NotSupported (trunk(s) plain)
 $id = 'srtp_mode@PstnGateway:192.0.2.30'
 $before = $null
 try {
-    $config = Get-CsTrunkConfiguration -Identity 'PstnGateway:192.0.2.30'
+    # -Filter, not -Identity: a scope without a trunk configuration then gives nothing rather than an error
+    $config = @(Get-CsTrunkConfiguration -Filter 'PstnGateway:192.0.2.30') | Where-Object { [string]$_.Identity -eq 'PstnGateway:192.0.2.30' } | Select-Object -First 1
     if ($null -ne $config) {
         $before = [string]$config.SRTPMode
     }
@@ -211,7 +214,7 @@ elseif ($null -eq $before -and -not $readErrors.Contains($id)) {
     $findings += [ordered]@{ id = $id; status = 'missing'; before = $null; message = 'no such trunk configuration: create it with New-CsTrunkConfiguration -Identity ''PstnGateway:192.0.2.30'' -SRTPMode ''NotSupported''' }
 }
 
-# Transport of trunk PstnGateway:192.0.2.30 must be TCP: it lives in the topology, so this is reported, never changed here
+# Transport of trunk PstnGateway:192.0.2.30 must be TCP: it lives in the topology, so this script reports it and never changes it
 $id = 'transport@PstnGateway:192.0.2.30'
 $before = $null
 if (Get-Command -Name 'Get-CsTrunk' -ErrorAction SilentlyContinue) {
@@ -236,11 +239,11 @@ if ($null -ne $before -and $before -ne 'TCP') {
     $findings += [ordered]@{ id = $id; status = 'drift'; before = $before; message = 'Topology Builder: trunk PstnGateway:192.0.2.30, ''SIP Transport Protocol'' TCP, ''Associated Mediation Server port'' 5068; then Publish-CsTopology and Enable-CsTopology' }
 }
 
-# Media bypass at PstnGateway:192.0.2.30: reported when it conflicts with the clients' encryption level
+# Media bypass at PstnGateway:192.0.2.30: reported when it conflicts with the clients' encryption level (SRTP mode in effect: NotSupported)
 $id = 'media_bypass@PstnGateway:192.0.2.30'
 $before = $null
 try {
-    $config = Get-CsTrunkConfiguration -Identity 'PstnGateway:192.0.2.30'
+    $config = @(Get-CsTrunkConfiguration -Filter 'PstnGateway:192.0.2.30') | Where-Object { [string]$_.Identity -eq 'PstnGateway:192.0.2.30' } | Select-Object -First 1
     if ($null -ne $config) {
         $before = [bool]$config.EnableBypass
     }
@@ -251,7 +254,7 @@ catch {
 $observed[$id] = $before
 $compatible = @('SupportEncryption', 'DoNotSupportEncryption')
 if ($before -eq $true -and $null -ne $mediaEncryptionLevel -and $compatible -notcontains $mediaEncryptionLevel) {
-    $findings += [ordered]@{ id = $id; status = 'conflict'; before = $mediaEncryptionLevel; message = 'media bypass is on and SRTP mode NotSupported cannot meet the clients'' EncryptionLevel' }
+    $findings += [ordered]@{ id = $id; status = 'conflict'; before = $mediaEncryptionLevel; message = 'media bypass is on and the SRTP mode in effect (NotSupported) cannot meet the clients'' EncryptionLevel' }
 }
 
 # SipClientTlsPort at MediationServer:med01.contoso.example must be 5067 (trunk(s) public)
@@ -325,8 +328,16 @@ $observed[$id] = $before
 if ($null -eq $before) {
     $findings += [ordered]@{ id = $id; status = 'missing'; before = $null; message = 'no Default certificate: Request-CsCertificate / Import-CsCertificate, then Set-CsCertificate -Type Default -Thumbprint THUMBPRINT' }
 }
-elseif ($before.days_left -le 30) {
-    $findings += [ordered]@{ id = $id; status = 'expiring'; before = $before.not_after; message = 'the certificate expires in ' + $before.days_left + ' day(s)' }
+else {
+    if (-not $before.has_private_key) {
+        $findings += [ordered]@{ id = $id; status = 'no-private-key'; before = $before.thumbprint; message = 'the certificate has no private key on this server' }
+    }
+    if ($before.days_left -lt 0) {
+        $findings += [ordered]@{ id = $id; status = 'expired'; before = $before.not_after; message = 'the certificate has expired: Request-CsCertificate / Import-CsCertificate, then Set-CsCertificate -Type Default -Thumbprint THUMBPRINT' }
+    }
+    elseif ($before.days_left -le 30) {
+        $findings += [ordered]@{ id = $id; status = 'expiring'; before = $before.not_after; message = 'the certificate expires in ' + $before.days_left + ' day(s)' }
+    }
 }
 
 $result = [ordered]@{

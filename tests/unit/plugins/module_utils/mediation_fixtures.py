@@ -67,6 +67,8 @@ def compliant(platform):
             observed[item['id']] = False
         elif item['kind'] == 'media':
             observed[item['id']] = item['compatible'][0]
+        elif item['kind'] == 'listener':
+            observed[item['id']] = None                                # no TCP port
         else:
             observed[item['id']] = certificate()
     return {'platform': platform, 'host': wanted['host'], 'script': 'drift', 'observed': observed, 'errors': {},

@@ -1,13 +1,12 @@
 # Copyright (c) voip.trunk_security contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""A tokenizer-level check of the PowerShell the role renders, for where no PowerShell runs.
+"""A tokenizer-level check of the PowerShell the role renders.
 
-Why this and not PowerShell's own parser: ``pwsh`` is in none of the registries this
-project installs from (Debian, PyPI, npm), and the Mediation Server platforms cannot run
-here. The scripts are generated, so they are narrow by design: one block per setting,
-a fixed set of cmdlets, no dynamic invocation. That narrowness is what this check
-enforces, at the level of tokens:
+A static check, not PowerShell's own parser (the tree-sitter grammar test parses the
+scripts too). The scripts are generated, so they are narrow by design: one block per
+setting, a fixed set of cmdlets, no dynamic invocation. That narrowness is what this
+check enforces, at the level of tokens:
 
 * strings (single-quoted with ``''``, double-quoted with backtick escapes and ``$( )``
   subexpressions), here-strings (``@'...'@`` / ``@"..."@``, closed at the start of a
@@ -40,6 +39,8 @@ SHOULD_PROCESS = frozenset(('WhatIf', 'Confirm'))
 #: The cmdlets the scripts may use, with their documented parameters (common parameters are added).
 CMDLETS = {
     # Lync Server 2010+ / Skype for Business Server (Microsoft.Rtc.Management)
+    # -Filter is documented for Get-CsTrunkConfiguration (a wildcard search on Identity): the scripts read a scope
+    # with it, so that a scope without a trunk configuration gives nothing instead of an error
     'Get-CsTrunkConfiguration': {'Identity', 'Filter', 'LocalStore'},
     'Set-CsTrunkConfiguration': {'Identity', 'Instance', 'SRTPMode', 'EnableBypass', 'Force'} | SHOULD_PROCESS,
     'New-CsTrunkConfiguration': {'Identity', 'SRTPMode', 'EnableBypass', 'Force', 'InMemory'} | SHOULD_PROCESS,

@@ -105,14 +105,14 @@ def test_here_strings_and_subexpressions_are_strings():
     assert powershell_lint.check(script) == ['line 9: Write-Nothing is not an allowed cmdlet']
 
 
-@pytest.mark.parametrize('platform', PLATFORMS)
+@pytest.mark.parametrize('platform', PLATFORMS + ['tls-only'])
 @pytest.mark.parametrize('kind', ['apply', 'drift'])
 def test_a_real_powershell_grammar_parses_them(platform, kind):
     """tree-sitter's PowerShell grammar (PyPI tree-sitter-powershell), where installed: no syntax error, and the
     same commands, in the same order, as the tokenizer check found."""
     tree_sitter = pytest.importorskip('tree_sitter')
     grammar = pytest.importorskip('tree_sitter_powershell')
-    script = render(desired(platform), kind)
+    script = render(tls_only() if platform == 'tls-only' else desired(platform), kind)
     tree = tree_sitter.Parser(tree_sitter.Language(grammar.language())).parse(script.encode())
     assert not tree.root_node.has_error
     names = []
@@ -124,3 +124,47 @@ def test_a_real_powershell_grammar_parses_them(platform, kind):
         pending.extend(node.children)
     ours = [(command[2] - 1, command[0]) for command in powershell_lint.commands(powershell_lint.tokenize(script))]
     assert sorted(names) == sorted(ours)
+
+
+def tls_only():
+    """A Skype for Business host whose every trunk is TLS: its script also checks for a plaintext (TCP) port."""
+    from ansible_collections.voip.trunk_security.plugins.module_utils import gateway
+    from mediation_fixtures import trunk
+    return ms.desired([gateway.settings(trunk('public'))], 'skype_for_business', {'host': 'med03.contoso.example'})
+
+
+@pytest.mark.parametrize('kind', ['apply', 'drift'])
+def test_the_plaintext_listener_check_passes_the_tokenizer_check(kind):
+    script = render(tls_only(), kind)
+    assert "$config = Get-CsMediationServer -Identity 'MediationServer:med03.contoso.example'" in script
+    assert '$before = [int]$config.SipClientTcpPort' in script
+    assert powershell_lint.check(script, read_only=(kind == 'drift')) == []
+
+
+def test_trunk_configurations_are_read_with_filter_so_a_missing_scope_is_reachable():
+    """-Identity for a scope without a trunk configuration may throw (under ErrorActionPreference Stop the missing
+    branch would then never run); -Filter returns nothing, so the script reports it missing."""
+    script = render(desired('skype_for_business'), 'drift')
+    assert 'Get-CsTrunkConfiguration -Identity' not in script
+    reads = re.findall(r"^\s*\$config = @\(Get-CsTrunkConfiguration -Filter '([^']+)'\) \| Where-Object \{ \[string\]\$_\.Identity "
+                       r"-eq '([^']+)' \} \| Select-Object -First 1$", script, re.M)
+    assert reads and all(scope == identity for scope, identity in reads)
+    assert "status = 'missing'; before = $null; message = 'no such trunk configuration" in script
+
+
+@pytest.mark.parametrize('platform', PLATFORMS)
+def test_the_scripts_certificate_statuses_are_the_plans(platform):
+    script = render(desired(platform), 'drift')
+    statuses = set(re.findall(r"status = '([a-z-]+)'", script.split('# The certificate')[1].split('$result =')[0]))
+    assert statuses == {'missing', 'no-private-key', 'expired', 'expiring'}
+    cert = next(item for item in desired(platform)['items'] if item['kind'] in ('certificate', 'store_certificate'))
+    for seen, status in (({'days_left': -1, 'has_private_key': True}, 'expired'),
+                         ({'days_left': 100, 'has_private_key': False}, 'no-private-key')):
+        assert [f['status'] for f in ms._certificate_findings(cert, seen)] == [status]
+
+
+def test_ocs_reads_each_property_inside_try():
+    script = render(desired('ocs2007r2'), 'apply')
+    for prop in ('GatewayTransportType', 'GatewayListeningPort', 'GatewayEncryptionLevel'):
+        assert re.search(r"    try \{\n        \$before = \[(int|string)\]\$instance\.%s\n    \}\n    catch \{\n"
+                         r"        \$readErrors\[\$id\] = \$_\.Exception\.Message\n" % prop, script), prop

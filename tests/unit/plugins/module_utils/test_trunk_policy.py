@@ -698,6 +698,12 @@ def test_missing_name():
     assert problem(err, 'name').message == 'is required'
 
 
+def test_a_name_with_a_trailing_newline_is_refused():
+    # names go into configuration files and scripts: a line break must never pass
+    err = error({'name': 'x1\n', 'connection': 'public'})
+    assert 'may hold only letters' in problem(err, 'name').message
+
+
 def test_missing_name_without_index():
     err = error({'connection': 'public'})
     assert str(err).startswith('trunk is invalid: name: is required')

@@ -9,6 +9,7 @@ The probe's network side is proven against real endpoints in tests/lab/test_prob
 from __future__ import annotations
 
 import copy
+import ssl
 import datetime
 import re
 import socket
@@ -349,3 +350,133 @@ def test_refused_is_immediate_and_a_finding():
     assert result['reachable'] is False
     assert [p['open'] for p in result['plaintext']] == [False, False]
     assert result['elapsed'] < 1
+
+
+# --- the probe against a loopback TLS server of this test's own --------------------------
+
+class TLSServer:
+    """A TLS server on 127.0.0.1 (Python's ssl), for the probe's edge cases."""
+
+    def __init__(self, tmp_path, ciphers=None, maximum=None, require_client_cert=False):
+        key = ec.generate_private_key(ec.SECP256R1())
+        der = _certificate(key, names=('gw.example',), days=(-1, 300))
+        cert = tmp_path / 'server.pem'
+        keyfile = tmp_path / 'server.key'
+        cert.write_bytes(x509.load_der_x509_certificate(der).public_bytes(Encoding.PEM))
+        from cryptography.hazmat.primitives.serialization import NoEncryption, PrivateFormat
+        keyfile.write_bytes(key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()))
+        self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.context.load_cert_chain(str(cert), str(keyfile))
+        if ciphers:
+            self.context.set_ciphers(ciphers)
+        if maximum:
+            self.context.maximum_version = maximum
+        if require_client_cert:
+            self.context.verify_mode = ssl.CERT_REQUIRED
+            self.context.load_verify_locations(str(cert))
+        self.sock = socket.create_server(('127.0.0.1', 0))
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        while not self.stop.is_set():
+            try:
+                conn = self.sock.accept()[0]
+            except OSError:
+                continue
+            conn.settimeout(1)
+            try:
+                with self.context.wrap_socket(conn, server_side=True) as tls:
+                    if tls.recv(4096):
+                        tls.sendall(b'SIP/2.0 200 OK\r\nContent-Length: 0\r\n\r\n')
+            except (OSError, ssl.SSLError):
+                pass
+
+    def close(self):
+        self.stop.set()
+        self.thread.join(2)
+        self.sock.close()
+
+
+def test_weak_suites_are_found_behind_a_demanded_client_certificate(tmp_path):
+    """TLS 1.2 with a demanded client certificate: the server ends the handshake after its
+    ServerHello, which already names the suite it took."""
+    server = TLSServer(tmp_path, ciphers='ECDHE-ECDSA-AES128-SHA', maximum=ssl.TLSVersion.TLSv1_2,
+                       require_client_cert=True)
+    try:
+        result = sip_probe.probe('127.0.0.1', server.port, server_name='gw.example', timeout=1, deadline=6)
+    finally:
+        server.close()
+    assert result['tls']['accepts_non_aead'] is True
+    assert result['tls']['example_non_aead'] == 'ECDHE-ECDSA-AES128-SHA'
+    assert result['tls']['accepted_versions'] == ['TLSv1.2']
+    assert result['client_certificate']['demanded'] is True
+    assert result['certificate']['dns_names'] == ['gw.example'], 'read from the handshake although refused'
+    target = {'target': 'gateway', 'address': '127.0.0.1', 'port': server.port, 'tls': True, 'mutual_tls': True,
+              'plaintext_allowed': False}
+    assert ids(verify.judge(target, result)) == ['cert-untrusted', 'suite-not-aead']
+
+
+def test_a_server_without_mutual_tls_answers_sip_and_is_not_demanding(tmp_path):
+    server = TLSServer(tmp_path)
+    try:
+        result = sip_probe.probe('127.0.0.1', server.port, server_name='gw.example', timeout=1, deadline=6,
+                                 ca_path=str(tmp_path / 'server.pem'))
+    finally:
+        server.close()
+    assert result['options']['status_line'] == 'SIP/2.0 200 OK'
+    assert result['client_certificate'] == {'requested': False, 'demanded': False}
+    assert result['certificate']['chain_valid'] is True and result['certificate']['name_matches'] is True
+    assert result['reachable'] is True
+
+
+def test_an_unusable_ca_file_is_a_setup_error_not_a_finding(tmp_path):
+    (tmp_path / 'ca.pem').write_text('not a certificate')
+    with pytest.raises(sip_probe.ProbeSetupError, match='cannot load the CA file'):
+        sip_probe.probe('127.0.0.1', 9, ca_path=str(tmp_path / 'ca.pem'))
+
+
+def test_parse_server_hello_reads_the_version_and_suite():
+    def hello(legacy, suite, extensions=b''):
+        body = struct.pack('>H', legacy) + b'\x00' * 32 + b'\x00' + struct.pack('>H', suite) + b'\x00'
+        body += struct.pack('>H', len(extensions)) + extensions
+        return bytes([2]) + struct.pack('>I', len(body))[1:] + body
+    assert sip_probe.parse_server_hello(hello(0x0303, 0xC02B)) == ('TLSv1.2', 0xC02B)
+    supported = struct.pack('>HHH', 0x002B, 2, 0x0304)
+    assert sip_probe.parse_server_hello(hello(0x0303, 0x1302, supported)) == ('TLSv1.3', 0x1302)
+    assert sip_probe.parse_server_hello(hello(0x0301, 0xC009)) == ('TLSv1', 0xC009)
+    assert sip_probe.parse_server_hello(b'\x02\x00') == (None, None)
+    assert sip_probe.suite_name(0xC02B) == 'ECDHE-ECDSA-AES128-GCM-SHA256'
+
+
+def test_a_sip_uri_san_names_the_domain_and_the_cn_is_ignored_beside_a_san():
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, 'cn.example')]))
+            .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, 'ca')])).public_key(key.public_key())
+            .serial_number(9).not_valid_before(now).not_valid_after(now + datetime.timedelta(days=9))
+            .add_extension(x509.SubjectAlternativeName([x509.UniformResourceIdentifier('sip:gw.example')]),
+                           critical=False)
+            .sign(key, hashes.SHA256())).public_bytes(Encoding.DER)
+    assert sip_probe.describe_certificate(cert, 'gw.example')['name_matches'] is True
+    assert sip_probe.describe_certificate(cert, 'cn.example')['name_matches'] is False
+
+
+def test_a_probe_cut_by_the_deadline_is_not_judged():
+    probe = {'error': {'kind': 'deadline', 'message': 'not attempted'}, 'tls': {'handshake': False},
+             'plaintext': []}
+    assert verify.judge(gateway_target(), probe) == []
+
+
+def test_the_filter_drops_what_a_registered_loop_adds():
+    from ansible_collections.voip.trunk_security.plugins.filter.verify_findings import verify_findings
+    plan = verify.plan([PUBLIC_TRUNK])
+    registered = dict(clean_probe(), changed=False, failed=False, probe_target=plan['targets'][0],
+                      ansible_loop_var='probe_target', invocation={'module_args': {}})
+    trunks = verify_findings(plan, [registered])
+    probe = trunks['pub']['targets'][0]['probe']
+    assert not {'probe_target', 'ansible_loop_var', 'invocation', 'changed'} & set(probe)
+    assert trunks['pub']['findings'] == []

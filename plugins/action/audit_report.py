@@ -10,10 +10,9 @@ __metaclass__ = type
 import datetime
 import json
 import os
-import tempfile
 
 from ansible.errors import AnsibleActionFail
-from ansible.module_utils.common.text.converters import to_bytes, to_text
+from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.voip.trunk_security.plugins.module_utils.audit_report import (
@@ -22,12 +21,8 @@ from ansible_collections.voip.trunk_security.plugins.module_utils.audit_report i
     render_html,
     render_junit,
 )
+from ansible_collections.voip.trunk_security.plugins.plugin_utils import report_files, trunk_source
 
-try:
-    import jmespath
-    HAS_JMESPATH = True
-except ImportError:
-    HAS_JMESPATH = False
 
 ARGUMENT_SPEC = {
     'assessment': {'type': 'dict'},
@@ -81,17 +76,17 @@ class ActionModule(ActionBase):
             # previous one is kept, so a rerun rewrites nothing and reports no change.
             generated = args['generated'] or _previous_timestamp(paths['json'])
             files = _render(assessment, trunks, drift, verify, generated, args['title'], paths)
-            if args['generated'] is None and (generated is None or _differs(paths['json'], files[paths['json']])):
+            if args['generated'] is None and (generated is None or report_files.differs(paths['json'], files[paths['json']])):
                 generated = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat().replace('+00:00', 'Z')
                 files = _render(assessment, trunks, drift, verify, generated, args['title'], paths)
         except AuditInputError as error:
             raise AnsibleActionFail('cannot build the audit report: %s' % error)
-        changed = [path for path, content in files.items() if _differs(path, content)]
+        changed = [path for path, content in files.items() if report_files.differs(path, content)]
         if changed and not self._task.check_mode:
             try:
                 os.makedirs(dest_dir, exist_ok=True)
                 for path in changed:
-                    _write(path, files[path])
+                    report_files.write(path, files[path])
             except OSError as error:
                 raise AnsibleActionFail('cannot write the audit reports in %s: %s' % (dest_dir, error))
         doc = json.loads(files[paths['json']])
@@ -115,7 +110,7 @@ class ActionModule(ActionBase):
                 if 'sip_trunks' in variables:
                     found = variables['sip_trunks']
                 elif 'trunk_security_source' in variables and 'trunk_security_query' in variables:
-                    found = _query(variables['trunk_security_source'], variables['trunk_security_query'])
+                    found = trunk_source.query(variables['trunk_security_source'], variables['trunk_security_query'])
                 else:
                     continue
             except Exception as error:  # a variable that does not template: draw without it, and say so
@@ -127,13 +122,6 @@ class ActionModule(ActionBase):
             else:
                 notes.append("%s: the host's trunks are not a list: its diagrams are drawn from the assessment alone" % host)
         return trunks, notes
-
-
-def _query(source, query):
-    if not HAS_JMESPATH:
-        raise AnsibleActionFail('trunk_security_query needs the jmespath Python library on the controller')
-    found = jmespath.search(query, source)
-    return [found] if isinstance(found, dict) else found
 
 
 def _load(path, option, skip_missing):
@@ -173,25 +161,3 @@ def _previous_timestamp(path):
         return None
     generated = previous.get('generated') if isinstance(previous, dict) else None
     return generated if isinstance(generated, str) else None
-
-
-def _differs(path, content):
-    try:
-        with open(path, 'rb') as current:
-            return current.read() != to_bytes(content)
-    except (IOError, OSError):
-        return True
-
-
-def _write(path, content):
-    """Write whole or not at all: a reader never sees half a report."""
-    handle, temp = tempfile.mkstemp(dir=os.path.dirname(path), prefix='.' + os.path.basename(path) + '.')
-    try:
-        with os.fdopen(handle, 'wb') as stream:
-            stream.write(to_bytes(content))
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise

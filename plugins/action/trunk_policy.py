@@ -15,12 +15,8 @@ from ansible_collections.voip.trunk_security.plugins.module_utils.assessment imp
     assess_host,
     failures,
 )
+from ansible_collections.voip.trunk_security.plugins.plugin_utils import trunk_source
 
-try:
-    import jmespath
-    HAS_JMESPATH = True
-except ImportError:
-    HAS_JMESPATH = False
 
 ARGUMENT_SPEC = {
     'trunks': {'type': 'list', 'elements': 'raw'},
@@ -71,7 +67,7 @@ class ActionModule(ActionBase):
     def _trunks(self, args, task_vars):
         """The trunks to assess, from the arguments or else the host's variables; None when there are none."""
         if args.get('source') is not None:
-            return self._query(args['source'], args['query'])
+            return trunk_source.query(args['source'], args['query'])
         if args.get('query') is not None:
             raise AnsibleActionFail('query needs source: the data the JMESPath expression applies to')
         if args.get('trunks') is not None:
@@ -85,22 +81,6 @@ class ActionModule(ActionBase):
             if 'trunk_security_query' not in task_vars:
                 raise AnsibleActionFail('trunk_security_source is set but trunk_security_query is not: give the JMESPath '
                                         'expression that maps it onto the trunk model')
-            return self._query(self._templar.template(task_vars['trunk_security_source']),
-                               self._templar.template(task_vars['trunk_security_query']))
+            return trunk_source.query(self._templar.template(task_vars['trunk_security_source']),
+                                      self._templar.template(task_vars['trunk_security_query']))
         return None
-
-    @staticmethod
-    def _query(source, query):
-        if not HAS_JMESPATH:
-            raise AnsibleActionFail('query needs the jmespath Python library on the controller: pip install jmespath')
-        try:
-            found = jmespath.search(query, source)
-        except jmespath.exceptions.JMESPathError as error:
-            raise AnsibleActionFail('query %r is not a valid JMESPath expression: %s' % (query, error))
-        if found is None:
-            raise AnsibleActionFail('query %r matched nothing in source: check the expression against the data' % query)
-        if isinstance(found, dict):
-            found = [found]
-        if not isinstance(found, list):
-            raise AnsibleActionFail('query %r must give a list of trunks, it gave %s %r' % (query, type(found).__name__, found))
-        return found

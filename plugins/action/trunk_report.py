@@ -9,13 +9,12 @@ __metaclass__ = type
 
 import json
 import os
-import tempfile
 
 from ansible.errors import AnsibleActionFail
-from ansible.module_utils.common.text.converters import to_bytes
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.voip.trunk_security.plugins.module_utils.assessment import build_report, junit_xml, table
+from ansible_collections.voip.trunk_security.plugins.plugin_utils import report_files
 
 ARGUMENT_SPEC = {
     'assessments': {'type': 'dict'},
@@ -50,12 +49,12 @@ class ActionModule(ActionBase):
             os.path.join(dest_dir, args['json_name']): json.dumps(report, indent=4, sort_keys=False) + '\n',
             os.path.join(dest_dir, args['junit_name']): junit_xml(report),
         }
-        changed = [path for path, content in files.items() if _differs(path, content)]
+        changed = [path for path, content in files.items() if report_files.differs(path, content)]
         if changed and not self._task.check_mode:
             try:
                 os.makedirs(dest_dir, exist_ok=True)
                 for path in changed:
-                    _write(path, files[path])
+                    report_files.write(path, files[path])
             except OSError as error:
                 raise AnsibleActionFail('cannot write the reports in %s: %s' % (dest_dir, error))
         result.update(changed=bool(changed), summary=report['summary'], skipped_hosts=report['skipped'],
@@ -75,25 +74,3 @@ class ActionModule(ActionBase):
             except KeyError:
                 gathered[host] = None
         return gathered
-
-
-def _differs(path, content):
-    try:
-        with open(path, 'rb') as current:
-            return current.read() != to_bytes(content)
-    except (IOError, OSError):
-        return True
-
-
-def _write(path, content):
-    """Write whole or not at all: a reader never sees half a report."""
-    handle, temp = tempfile.mkstemp(dir=os.path.dirname(path), prefix='.' + os.path.basename(path) + '.')
-    try:
-        with os.fdopen(handle, 'wb') as stream:
-            stream.write(to_bytes(content))
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise

@@ -25,10 +25,19 @@ description:
     judges the results. The playbook C(voip.trunk_security.verify) ties them together.
 options:
   _input:
-    description: The host's trunks (the model of C(docs/policy.md)).
+    description:
+      - The host's trunks (the model of C(docs/policy.md)).
+      - V(null) with O(source) and O(query) maps inventory data of another shape onto the
+        model, as M(voip.trunk_security.trunk_policy) does; V(null) without them means no trunks.
     type: list
     elements: dict
     required: true
+  source:
+    description: Inventory data of another shape (the host's C(trunk_security_source)), used when the input is V(null).
+    type: raw
+  query:
+    description: The JMESPath expression mapping O(source) onto the trunk model (the host's C(trunk_security_query)).
+    type: str
   provider:
     description: Probe the provider's next hop of each TLS trunk as well.
     type: bool
@@ -39,6 +48,10 @@ EXAMPLES = r'''
 - name: Plan the probes of the host's trunks
   ansible.builtin.set_fact:
     probe_plan: "{{ sip_trunks | voip.trunk_security.verify_plan(provider=true) }}"
+
+- name: The same for a host whose trunks come from a CMDB export
+  ansible.builtin.set_fact:
+    probe_plan: "{{ none | voip.trunk_security.verify_plan(source=cmdb_export, query=trunk_security_query) }}"
 '''
 
 RETURN = r'''
@@ -60,12 +73,21 @@ _value:
     settings: {lab-public: {transport: tls}}
 '''
 
-from ansible.errors import AnsibleFilterError
+from ansible.errors import AnsibleActionFail, AnsibleFilterError
 
 from ansible_collections.voip.trunk_security.plugins.module_utils.verify import plan
+from ansible_collections.voip.trunk_security.plugins.plugin_utils import trunk_source
 
 
-def verify_plan(trunks, provider=False):
+def verify_plan(trunks, provider=False, source=None, query=None):
+    if trunks is None:
+        if source is None:
+            trunks = []
+        else:
+            try:
+                trunks = trunk_source.query(source, query)
+            except AnsibleActionFail as error:
+                raise AnsibleFilterError('verify_plan: %s' % error)
     if not isinstance(trunks, list):
         raise AnsibleFilterError('verify_plan expects the list of a host\'s trunks, got %s' % type(trunks).__name__)
     return plan(trunks, provider=bool(provider))

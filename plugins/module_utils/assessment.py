@@ -98,10 +98,12 @@ def _why_skipped(assessment):
     return assessment.get('msg') or 'not assessed'
 
 
-def _status(flag, required):
-    if required:
+def setting_word(setting):
+    """A result's ``tls`` or ``srtp`` entry in one word: required, on or off."""
+    setting = setting or {}
+    if setting.get('required'):
         return 'required'
-    return 'on' if flag else 'off'
+    return 'on' if setting.get('enable') else 'off'
 
 
 def _notes(entry):
@@ -121,8 +123,8 @@ def table_rows(report):
         for entry in data['trunks']:
             if entry['valid']:
                 rows.append((host, entry['name'], entry['connection'], entry['decision'],
-                             _status(entry['tls']['enable'], entry['tls']['required']),
-                             _status(entry['srtp']['enable'], entry['srtp']['required']), _notes(entry)))
+                             setting_word(entry['tls']),
+                             setting_word(entry['srtp']), _notes(entry)))
             else:
                 rows.append((host, entry['name'] or '#%d' % entry['index'], '?', 'invalid', '-', '-', _notes(entry)))
     return rows
@@ -148,21 +150,21 @@ def table(report):
 _NOT_XML = re.compile(u'[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]')
 
 
-def _xml_text(text):
+def xml_text(text):
     """Text safe for XML: a control character in a bad trunk name must not break the whole report."""
     return _NOT_XML.sub(lambda m: '\\x%02x' % ord(m.group()), str(text))
 
 
 def junit_xml(report, suite_name='trunk-security'):
     """JUnit XML: a test suite per host, a test case per trunk; blockers and invalid trunks fail."""
-    root = ET.Element('testsuites', name=_xml_text(suite_name))
+    root = ET.Element('testsuites', name=xml_text(suite_name))
     total_tests = total_failures = 0
     for host, data in sorted(report['hosts'].items()):
-        suite = ET.SubElement(root, 'testsuite', name=_xml_text(host))
+        suite = ET.SubElement(root, 'testsuite', name=xml_text(host))
         failures_here = 0
         for entry in data['trunks']:
             name = entry['name'] or '#%d' % entry['index']
-            case = ET.SubElement(suite, 'testcase', classname=_xml_text('%s.%s' % (suite_name, host)), name=_xml_text(name))
+            case = ET.SubElement(suite, 'testcase', classname=xml_text('%s.%s' % (suite_name, host)), name=xml_text(name))
             if not entry['valid']:
                 failures_here += 1
                 _failure(case, 'invalid', entry['error'], ['%s: %s' % (p['field'], p['message']) for p in entry['problems']])
@@ -172,11 +174,11 @@ def junit_xml(report, suite_name='trunk-security'):
                 _failure(case, ','.join(b['rule'] for b in entry['blockers']), '; '.join(b['message'] for b in entry['blockers']),
                          ['%s: %s' % (b['rule'], b['message']) for b in entry['blockers']])
             out = ['decision: %s (TLS %s, SRTP %s)' % (
-                entry['decision'], _status(entry['tls']['enable'], entry['tls']['required']),
-                _status(entry['srtp']['enable'], entry['srtp']['required']))]
+                entry['decision'], setting_word(entry['tls']),
+                setting_word(entry['srtp']))]
             out.extend('%s: %s' % (r['rule'], r['message']) for r in entry['reasons'])
             out.extend('warning %s: %s' % (w['rule'], w['message']) for w in entry['warnings'])
-            ET.SubElement(case, 'system-out').text = _xml_text('\n'.join(out))
+            ET.SubElement(case, 'system-out').text = xml_text('\n'.join(out))
         suite.set('tests', str(len(data['trunks'])))
         suite.set('failures', str(failures_here))
         suite.set('errors', '0')
@@ -189,5 +191,5 @@ def junit_xml(report, suite_name='trunk-security'):
 
 
 def _failure(case, kind, message, lines):
-    failure = ET.SubElement(case, 'failure', type=_xml_text(kind), message=_xml_text(message))
-    failure.text = _xml_text('\n'.join(lines))
+    failure = ET.SubElement(case, 'failure', type=xml_text(kind), message=xml_text(message))
+    failure.text = xml_text('\n'.join(lines))

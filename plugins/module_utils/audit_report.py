@@ -40,6 +40,7 @@ import xml.etree.ElementTree as ET
 from html import escape
 
 from ansible_collections.voip.trunk_security.plugins.module_utils import trunk_policy
+from ansible_collections.voip.trunk_security.plugins.module_utils.assessment import setting_word, xml_text
 from ansible_collections.voip.trunk_security.plugins.module_utils.verify import CATALOGUE, FAIL, WARN
 
 #: The statuses, in order of precedence: a trunk takes the first that applies.
@@ -519,14 +520,6 @@ def _unmatched(hosts, drift_hosts, verify_hosts):
 
 # --------------------------------------------------------------------------- JUnit XML
 
-# Characters XML 1.0 cannot carry at all, even escaped.
-_NOT_XML = re.compile(u'[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]')
-
-
-def _xml_text(text):
-    return _NOT_XML.sub(lambda m: '\\x%02x' % ord(m.group()), str(text))
-
-
 def render_junit(doc, suite_name='trunk-audit'):
     """JUnit XML: a test suite per host, a test case per trunk.
 
@@ -534,35 +527,35 @@ def render_junit(doc, suite_name='trunk-audit'):
     a drifted trunk runs a configuration other than the one enforced, which an audit cannot pass.
     Policy warnings, live warnings and the checks not run go to ``system-out``.
     """
-    root = ET.Element('testsuites', name=_xml_text(suite_name))
+    root = ET.Element('testsuites', name=xml_text(suite_name))
     total_tests = total_failures = 0
     for host, data in sorted(doc['hosts'].items()):
-        suite = ET.SubElement(root, 'testsuite', name=_xml_text(host))
+        suite = ET.SubElement(root, 'testsuite', name=xml_text(host))
         if doc.get('generated'):
-            suite.set('timestamp', _xml_text(doc['generated']))
+            suite.set('timestamp', xml_text(doc['generated']))
         failures = 0
         for trunk in data['trunks']:
-            case = ET.SubElement(suite, 'testcase', classname=_xml_text('%s.%s' % (suite_name, host)),
-                                 name=_xml_text(trunk['label']))
+            case = ET.SubElement(suite, 'testcase', classname=xml_text('%s.%s' % (suite_name, host)),
+                                 name=xml_text(trunk['label']))
             if trunk['status'] != 'compliant':
                 failures += 1
                 failing = [line for line in trunk['why'] if not line.endswith(' not run for this trunk')
                            and not line.startswith('configuration drift not checked')]
-                failure = ET.SubElement(case, 'failure', type=trunk['status'], message=_xml_text(failing[0] if failing else trunk['status']))
+                failure = ET.SubElement(case, 'failure', type=trunk['status'], message=xml_text(failing[0] if failing else trunk['status']))
                 lines = list(failing)
                 lines.extend('%s %s (%s %s): %s' % (f['severity'].upper(), f['id'], f['target'], f['endpoint'], f['message'])
                              for f in trunk['findings'] if f['severity'] == FAIL)
-                failure.text = _xml_text('\n'.join(lines))
+                failure.text = xml_text('\n'.join(lines))
             out = ['status: %s' % trunk['status']]
             if trunk['valid']:
-                out.append('decision: %s (TLS %s, SRTP %s)' % (trunk['decision'], _flag(trunk['tls']), _flag(trunk['srtp'])))
+                out.append('decision: %s (TLS %s, SRTP %s)' % (trunk['decision'], setting_word(trunk['tls']), setting_word(trunk['srtp'])))
             out.extend('%s: %s' % (r.get('rule'), r.get('message')) for r in trunk['reasons'])
             out.extend('warning %s: %s' % (w.get('rule'), w.get('message')) for w in trunk['warnings'])
             out.extend('live warning %s (%s %s): %s' % (f['id'], f['target'], f['endpoint'], f['message'])
                        for f in trunk['findings'] if f['severity'] == WARN)
             out.extend(line for line in trunk['why'] if line.endswith(' not run for this trunk')
                        or line.startswith('configuration drift not checked'))
-            ET.SubElement(case, 'system-out').text = _xml_text('\n'.join(out))
+            ET.SubElement(case, 'system-out').text = xml_text('\n'.join(out))
         suite.set('tests', str(len(data['trunks'])))
         suite.set('failures', str(failures))
         suite.set('errors', '0')
@@ -572,13 +565,6 @@ def render_junit(doc, suite_name='trunk-audit'):
     root.set('failures', str(total_failures))
     root.set('errors', '0')
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding='unicode') + '\n'
-
-
-def _flag(setting):
-    setting = setting or {}
-    if setting.get('required'):
-        return 'required'
-    return 'on' if setting.get('enable') else 'off'
 
 
 # --------------------------------------------------------------------------- HTML
@@ -798,8 +784,8 @@ def _summary_html(doc):
         for trunk in data['trunks']:
             rows.append(u'<tr data-status="%s"><td>%s</td><td><a href="#%s">%s</a></td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>'
                         % (trunk['status'], _h(host), ids.trunk(host, trunk['label']), _h(trunk['label']), _badge(trunk['status']),
-                           _h(trunk['decision']), _h(_flag(trunk.get('tls')) if trunk['valid'] else '-'),
-                           _h(_flag(trunk.get('srtp')) if trunk['valid'] else '-'),
+                           _h(trunk['decision']), _h(setting_word(trunk.get('tls')) if trunk['valid'] else '-'),
+                           _h(setting_word(trunk.get('srtp')) if trunk['valid'] else '-'),
                            _h(', '.join(trunk['exposed'])) or u'<span class="none">none</span>'))
     table = (u'<table class="overview"><thead><tr><th>Host</th><th>Trunk</th><th>Status</th><th>Decision</th><th>TLS</th>'
              u'<th>SRTP</th><th>Exposed points</th></tr></thead><tbody>%s</tbody></table>\n' % u''.join(rows)) if rows else u''
@@ -885,7 +871,7 @@ def _trunk_html(host, trunk, trunk_id, host_id):
         chips.append(u'<li><b>Connection</b> %s</li>' % _h(trunk['connection']))
         chips.append(u'<li><b>Decision</b> %s</li>' % (u'TLS and SRTP required' if trunk['decision'] == 'required'
                                                        else u'not required (%s)' % _h(trunk['decision'])))
-        chips.append(u'<li><b>TLS</b> %s</li><li><b>SRTP</b> %s</li>' % (_h(_flag(trunk['tls'])), _h(_flag(trunk['srtp']))))
+        chips.append(u'<li><b>TLS</b> %s</li><li><b>SRTP</b> %s</li>' % (_h(setting_word(trunk['tls'])), _h(setting_word(trunk['srtp']))))
     checks = trunk['checks']
     chips.append(u'<li><b>Drift</b> %s</li>' % _badge(checks['drift'], {'not-run': 'not run'}.get(checks['drift'], checks['drift'])))
     chips.append(u'<li><b>Live</b> %s</li>' % _badge(checks['live'], {'not-run': 'not run'}.get(checks['live'], checks['live'])))

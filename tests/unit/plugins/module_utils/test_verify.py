@@ -480,3 +480,14 @@ def test_the_filter_drops_what_a_registered_loop_adds():
     probe = trunks['pub']['targets'][0]['probe']
     assert not {'probe_target', 'ansible_loop_var', 'invocation', 'changed'} & set(probe)
     assert trunks['pub']['findings'] == []
+
+
+def test_the_plan_filter_maps_inventory_of_another_shape_like_the_assessment():
+    from ansible.errors import AnsibleFilterError
+    from ansible_collections.voip.trunk_security.plugins.filter.verify_plan import verify_plan
+    source = {'circuits': [{'kind': 'sip', 'trunk': PUBLIC_TRUNK}]}
+    plan = verify_plan(None, source=source, query="circuits[?kind=='sip'] | [0].trunk")
+    assert [t['trunk'] for t in plan['targets']] == ['pub'], 'one mapping counts as a list of one'
+    assert verify_plan(None) == {'targets': [], 'skipped': [], 'settings': {}}
+    with pytest.raises(AnsibleFilterError, match='matched nothing'):
+        verify_plan(None, source=source, query='nothing_here')

@@ -10,6 +10,7 @@ __metaclass__ = type
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.voip.trunk_security.plugins.module_utils import describe
 from ansible_collections.voip.trunk_security.plugins.module_utils.assessment import (
     FAIL_ON,
     assess_host,
@@ -19,7 +20,8 @@ from ansible_collections.voip.trunk_security.plugins.plugin_utils import trunk_s
 
 
 ARGUMENT_SPEC = {
-    'trunks': {'type': 'list', 'elements': 'raw'},
+    # raw, not list: Ansible would turn a scalar into a list of one string, hiding the mistake
+    'trunks': {'type': 'raw'},
     'source': {'type': 'raw'},
     'query': {'type': 'str'},
     'fail_on': {'type': 'str', 'choices': list(FAIL_ON), 'default': 'blockers'},
@@ -71,12 +73,9 @@ class ActionModule(ActionBase):
         if args.get('query') is not None:
             raise AnsibleActionFail('query needs source: the data the JMESPath expression applies to')
         if args.get('trunks') is not None:
-            return args['trunks']
+            return _trunk_list(args['trunks'], 'trunks')
         if 'sip_trunks' in task_vars:
-            trunks = self._templar.template(task_vars['sip_trunks'])
-            if not isinstance(trunks, list):
-                raise AnsibleActionFail('sip_trunks must be a list of trunks, found %s' % type(trunks).__name__)
-            return trunks
+            return _trunk_list(self._templar.template(task_vars['sip_trunks']), 'sip_trunks')
         if 'trunk_security_source' in task_vars:
             if 'trunk_security_query' not in task_vars:
                 raise AnsibleActionFail('trunk_security_source is set but trunk_security_query is not: give the JMESPath '
@@ -84,3 +83,9 @@ class ActionModule(ActionBase):
             return trunk_source.query(self._templar.template(task_vars['trunk_security_source']),
                                       self._templar.template(task_vars['trunk_security_query']))
         return None
+
+
+def _trunk_list(trunks, what):
+    if not isinstance(trunks, (list, tuple)):
+        raise AnsibleActionFail('%s must be a list of trunks, found %s' % (what, describe.found(trunks)))
+    return list(trunks)

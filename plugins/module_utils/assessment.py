@@ -126,7 +126,7 @@ def table_rows(report):
                              setting_word(entry['tls']),
                              setting_word(entry['srtp']), _notes(entry)))
             else:
-                rows.append((host, entry['name'] or '#%d' % entry['index'], '?', 'invalid', '-', '-', _notes(entry)))
+                rows.append((host, entry['name'] or trunk_policy.unnamed(entry['index'], len(data['trunks'])), '?', 'invalid', '-', '-', _notes(entry)))
     return rows
 
 
@@ -163,7 +163,7 @@ def junit_xml(report, suite_name='trunk-security'):
         suite = ET.SubElement(root, 'testsuite', name=xml_text(host))
         failures_here = 0
         for entry in data['trunks']:
-            name = entry['name'] or '#%d' % entry['index']
+            name = entry['name'] or trunk_policy.unnamed(entry['index'], len(data['trunks']))
             case = ET.SubElement(suite, 'testcase', classname=xml_text('%s.%s' % (suite_name, host)), name=xml_text(name))
             if not entry['valid']:
                 failures_here += 1

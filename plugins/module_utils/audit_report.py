@@ -124,7 +124,8 @@ def build(assessment, trunks=None, drift=None, verify=None, generated=None):
         doc_trunks = []
         for position, entry in enumerate(entries):
             _need_mapping(entry, 'assessment.hosts.%s.trunks[%d]' % (host, position))
-            doc_trunks.append(_trunk(host, entry, position, models, host_drift, host_verify, verify is not None))
+            doc_trunks.append(_trunk(host, entry, position, len(entries), models, host_drift, host_verify,
+                                     verify is not None))
         doc_hosts[str(host)] = {'drift': host_drift, 'live': 'not-run' if host_verify is None else 'run',
                                 'model': models is not None, 'trunks': doc_trunks}
 
@@ -199,11 +200,11 @@ def _diff_text(value):
     return _text(value)
 
 
-def _trunk(host, entry, position, models, host_drift, host_verify, verify_present):
+def _trunk(host, entry, position, total, models, host_drift, host_verify, verify_present):
     valid = bool(entry.get('valid', 'error' not in entry))
     index = entry.get('index', position)
     name = entry.get('name')
-    label = name if isinstance(name, str) and name else '#%s' % index
+    label = name if isinstance(name, str) and name else trunk_policy.unnamed(index, total)
     trunk = {'name': name, 'label': label, 'index': index, 'valid': valid}
     if valid:
         for key in ('connection', 'decision', 'tls', 'srtp'):
@@ -507,8 +508,9 @@ def _unmatched(hosts, drift_hosts, verify_hosts):
     """Drift hosts and live-checked trunks the assessment does not know: shown, never dropped."""
     known = {}
     for host, data in hosts.items():
-        known[host] = set(e.get('name') if e.get('name') else '#%s' % e.get('index') for e in data.get('trunks') or []
-                          if isinstance(e, dict))
+        entries = data.get('trunks') or []
+        known[host] = set(e.get('name') if e.get('name') else trunk_policy.unnamed(e.get('index', 0), len(entries))
+                          for e in entries if isinstance(e, dict))
     verify_trunks = []
     for host in sorted(verify_hosts, key=str):
         data = verify_hosts[host] if isinstance(verify_hosts[host], dict) else {}

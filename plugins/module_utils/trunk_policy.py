@@ -28,7 +28,7 @@ import difflib
 import ipaddress
 import re
 
-from ansible_collections.voip.trunk_security.plugins.module_utils import strength
+from ansible_collections.voip.trunk_security.plugins.module_utils import describe, strength
 
 CONNECTIONS = ('private', 'vpn', 'public')
 AUDIENCES = ('authorized_it', 'limited_non_it', 'shared', 'public')
@@ -78,7 +78,7 @@ DEDICATED_LINK = 'dedicated-link'
 VPN_TRANSIT = 'vpn-transit'
 INTERNET = 'internet'
 
-_NAME = re.compile(r'^[A-Za-z0-9_.-]+$')
+_NAME = re.compile(r'[A-Za-z0-9_.-]+\Z')
 _MISSING = object()
 
 
@@ -96,7 +96,7 @@ class InputProblem(object):
     def as_dict(self):
         data = {'field': self.field, 'message': self.message}
         if self.value is not _MISSING:
-            data['value'] = _jsonable(self.value)
+            data['value'] = describe.jsonable(self.value)
         if self.allowed is not None:
             data['allowed'] = list(self.allowed) if isinstance(self.allowed, (list, tuple)) else self.allowed
         return data
@@ -116,52 +116,72 @@ class TrunkInputError(ValueError):
         return {'trunk': self.trunk, 'message': str(self), 'problems': [p.as_dict() for p in self.problems]}
 
 
-# Python refuses to print integers of more than 4300 digits: describe them instead.
-_HUGE_INT_BITS = 4096
-
-
-def _jsonable(value):
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > _HUGE_INT_BITS:
-        return _show(value)
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    return _show(value)
-
-
 def _type_name(value):
-    if isinstance(value, bool):
-        return 'a boolean'
-    if isinstance(value, int):
-        return 'a number'
-    if isinstance(value, str):
-        return 'a string'
-    if isinstance(value, dict):
-        return 'a mapping'
-    if isinstance(value, (list, tuple)):
-        return 'a list'
-    if value is None:
-        return 'null'
-    return 'a %s' % type(value).__name__
+    return describe.type_name(value)
 
 
 def _show(value):
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > _HUGE_INT_BITS:
-        return 'a %d-bit integer' % value.bit_length()
-    if isinstance(value, str):
-        return repr(str(value))
-    if isinstance(value, bool):
-        return 'true' if value else 'false'
-    if isinstance(value, (dict, list, tuple)) and len(value) > 20:
-        return '%s of %d items' % (_type_name(value), len(value))
-    try:
-        return repr(value) if value is not None else 'null'
-    except ValueError:  # a huge integer inside a container
-        return _type_name(value)
+    return describe.show(value)
+
+
+def _found(value):
+    return describe.found(value)
 
 
 def _suggest(word, choices):
+    if not isinstance(word, str) or len(word) > 64:
+        return ''
     close = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
     return (" (did you mean '%s'?)" % close[0]) if close else ''
+
+
+# The form of every value that reaches a configuration file (docs/policy.md, "The form of values").
+MAX_NAME = 64
+MAX_TEXT = 128
+MAX_HOST_NAME = 253
+_IP_CHARS = re.compile(r'[0-9A-Fa-f:.]{2,45}\Z')
+_LABEL = re.compile(r'[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\Z')
+_DIGITS = re.compile(r'[0-9]+\Z')
+NAME_FORM = 'a name of letters, digits, ".", "_" and "-", at most %d characters' % MAX_NAME
+TEXT_FORM = 'printable text of at most %d characters, on one line' % MAX_TEXT
+IP_FORM = 'an IPv4 or IPv6 address such as 192.0.2.10 or 2001:db8::10 (not 0.0.0.0, :: or multicast)'
+_HOST_NAME_WORDS = ('a host name (RFC 1123: labels of letters, digits and "-", 1-63 characters each, not starting or '
+                    'ending with "-", separated by dots, %d characters in all)' % MAX_HOST_NAME)
+HOST_FORM = 'an IPv4 or IPv6 address or ' + _HOST_NAME_WORDS
+SERVER_NAME_FORM = 'an IPv4 or IPv6 address or ' + _HOST_NAME_WORDS[:-1] + '; a leading "*." label is allowed)'
+
+
+def is_ip_literal(text):
+    """One host's IPv4 or IPv6 address written as such (ASCII, no zone index, no brackets).
+
+    The unspecified address (0.0.0.0, ::) and multicast addresses name no single peer or
+    listener: a gateway bound to 0.0.0.0 would listen toward every network, plaintext
+    included, so they are refused."""
+    if not isinstance(text, str) or not _IP_CHARS.match(text):
+        return False
+    try:
+        address = ipaddress.ip_address(str(text))
+    except ValueError:
+        return False
+    return not (address.is_unspecified or address.is_multicast)
+
+
+def is_host_name(text, wildcard=False):
+    """A host name per RFC 1123; with ``wildcard``, a leading ``*.`` label is allowed.
+
+    A name whose last label is all digits is refused: it reads as a mistyped IPv4 address."""
+    if not isinstance(text, str) or not 0 < len(text) <= MAX_HOST_NAME or not text.isascii():
+        return False
+    labels = text.split('.')
+    if wildcard and len(labels) > 2 and labels[0] == '*':
+        labels = labels[1:]
+    if _DIGITS.match(labels[-1]):
+        return False
+    return all(_LABEL.match(label) for label in labels)
+
+
+def is_name(text):
+    return isinstance(text, str) and 0 < len(text) <= MAX_NAME and _NAME.match(text) is not None
 
 
 class _Reader(object):
@@ -177,12 +197,13 @@ class _Reader(object):
 
     def mapping(self, data, field, allowed_keys):
         if not isinstance(data, dict):
-            self.problem(field, 'must be a mapping, found %s %s' % (_type_name(data), _show(data)), data)
+            self.problem(field, 'must be a mapping, found %s' % _found(data), data)
             return None
         if data.keys() <= _KEY_SETS[allowed_keys]:
             return data
-        for key in [k for k in data if k not in allowed_keys]:
-            where = '%s.%s' % (field, key) if field != 'trunk' else str(key)
+        for key in [k for k in data if k not in _KEY_SETS[allowed_keys]]:
+            shown = describe.show_key(key)
+            where = '%s.%s' % (field, shown) if field != 'trunk' else shown
             self.problem(where, 'unknown key%s; allowed keys: %s' % (_suggest(key, allowed_keys), ', '.join(allowed_keys)),
                          key, allowed_keys)
         return data
@@ -191,16 +212,22 @@ class _Reader(object):
         value = data.get(key, _MISSING)
         if value.__class__ is str and value in choices:
             return value
-        if value is _MISSING or (value is None and default is not _MISSING):
+        if value is _MISSING or value is None:
             if default is _MISSING:
-                self.problem(field, 'is required; allowed values: %s' % ', '.join(choices), allowed=choices)
-            return None if default is _MISSING else default
-        if not isinstance(value, str) or value not in choices:
+                self.problem(field, 'is required%s; allowed values: %s'
+                             % (' (found null)' if value is None else '', ', '.join(choices)),
+                             None if value is None else _MISSING, choices)
+                return None
+            return default
+        if isinstance(value, str):
+            if value in choices:
+                return str(value)
             self.problem(field, '%s is not an allowed value%s; allowed values: %s'
-                         % (_show(value), _suggest(value, choices) if isinstance(value, str) else '', ', '.join(choices)),
+                         % (_show(value), _suggest(value, choices), ', '.join(choices)), value, choices)
+        else:
+            self.problem(field, '%s is not an allowed value; allowed values: %s' % (_found(value), ', '.join(choices)),
                          value, choices)
-            return None
-        return value
+        return None
 
     def boolean(self, data, key, field, default):
         value = data.get(key, default)
@@ -208,10 +235,8 @@ class _Reader(object):
             return value
         if value is None:
             return default
-        if not isinstance(value, bool):
-            self.problem(field, 'must be true or false, found %s %s' % (_type_name(value), _show(value)), value, [True, False])
-            return default
-        return value
+        self.problem(field, 'must be true or false, found %s' % _found(value), value, [True, False])
+        return default
 
     def text(self, data, key, field, required=False, accept_int=False):
         value = data.get(key)
@@ -224,7 +249,15 @@ class _Reader(object):
         if accept_int and isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10 ** 6:
             return str(value)
         if not isinstance(value, str) or not value.strip():
-            self.problem(field, 'must be a non-empty string, found %s %s' % (_type_name(value), _show(value)), value)
+            self.problem(field, 'must be a non-empty string, found %s' % _found(value), value)
+            return None
+        return str(value)
+
+    def formed(self, data, key, field, check, form, required=False):
+        """A string of a given form (a name, an address): anything else names the form."""
+        value = self.text(data, key, field, required)
+        if value is not None and not check(value):
+            self.problem(field, '%s is not %s' % (_show(value), form), value, form)
             return None
         return value
 
@@ -232,10 +265,26 @@ class _Reader(object):
         value = data.get(key)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 65536:
-            self.problem(field, 'must be a port number from 1 to 65535, found %s %s' % (_type_name(value), _show(value)), value)
-            return None
-        return value
+        if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 65536:
+            return int(value)
+        hint = ''
+        if isinstance(value, str) and value.strip().isdigit() and value.strip().isascii():
+            hint = ': write the port as a number, without quotes'
+        self.problem(field, 'must be a port number from 1 to 65535, found %s%s' % (_found(value), hint), value)
+        return None
+
+
+def is_text(value):
+    """Free text for reports (a provider's or a segment's name): printable, one line, bounded."""
+    return isinstance(value, str) and len(value) <= MAX_TEXT and value.isprintable()
+
+
+def is_server_name(value):
+    return is_ip_literal(value) or is_host_name(value, wildcard=True)
+
+
+def is_host(value):
+    return is_ip_literal(value) or is_host_name(value)
 
 
 _TRUNK_KEYS = ('name', 'connection', 'provider', 'mediation_subnet', 'vpn', 'segments', 'opportunistic', 'gateway')
@@ -248,12 +297,35 @@ _KEY_SETS = dict((keys, frozenset(keys))
                  for keys in (_TRUNK_KEYS, _PROVIDER_KEYS, _SUBNET_KEYS, _VPN_KEYS, _SEGMENT_KEYS, _GATEWAY_KEYS))
 
 
-def _label(trunk, index):
-    """How errors name a trunk: by its name when it has a usable one, else by index."""
+def place(index, total=None):
+    """A place in a list, counted from 1: ``2 of 5`` (``position 2`` when the length is not known)."""
+    return '%d of %d' % (index + 1, total) if total is not None else 'position %d' % (index + 1)
+
+
+def position(index, total=None):
+    """How a trunk without a usable name is named: ``trunk 2 of 5``."""
+    return 'trunk %d of %d' % (index + 1, total) if total is not None else 'the trunk at position %d' % (index + 1)
+
+
+def unnamed(index, total=None):
+    """How reports name a trunk without a usable name: by its place, counted from 1 (``(2 of 5)``)."""
+    return '(%s)' % place(index, total)
+
+
+def report_name(trunk, index, total=None):
+    """The trunk's name as reports show it: its own when it is printable one-line text, else :func:`unnamed`."""
     name = trunk.get('name') if isinstance(trunk, dict) else None
-    if isinstance(name, str) and name:
-        return "trunk '%s'" % name if index is None else "trunk '%s' (#%d)" % (name, index)
-    return 'trunk #%d' % index if index is not None else 'trunk'
+    return str(name) if is_text(name) and name.strip() else unnamed(index, total)
+
+
+def _label(trunk, index, total=None):
+    """How errors name a trunk: by its name when it has a usable one, and by its place when known."""
+    name = trunk.get('name') if isinstance(trunk, dict) else None
+    if is_text(name) and name.strip():
+        # a name outside the grammar is still shown, quoted, when it is one line of text
+        named = "trunk '%s'" % name if is_name(name) else 'trunk %s' % describe.quote(name)
+        return named if index is None else '%s (%s)' % (named, place(index, total))
+    return position(index, total) if index is not None else 'the trunk'
 
 
 _NETWORKS = {}
@@ -282,16 +354,15 @@ class Vpn(object):
     __slots__ = ('encryption', 'integrity', 'key_exchange', 'transport', 'proposal')
 
 
-def parse(data, index=None):
-    """Validate a trunk dict into a :class:`Trunk`; raise :class:`TrunkInputError` naming every problem."""
+def parse(data, index=None, total=None):
+    """Validate a trunk dict into a :class:`Trunk`; raise :class:`TrunkInputError` naming every problem.
+
+    ``index`` (0-based) and ``total`` place the trunk in its list for the message ("trunk 2 of 5")."""
     read = _Reader()
     if read.mapping(data, 'trunk', _TRUNK_KEYS) is None:
-        raise TrunkInputError(_label(data, index), read.problems)
+        raise TrunkInputError(_label(data, index, total), read.problems)
     trunk = Trunk()
-    name = read.text(data, 'name', 'name', required=True)
-    if name is not None and not _NAME.fullmatch(name):
-        read.problem('name', '%s may hold only letters, digits, ".", "_" and "-"' % _show(name), name)
-    trunk.name = name
+    trunk.name = read.formed(data, 'name', 'name', is_name, NAME_FORM, required=True)
     trunk.connection = read.choice(data, 'connection', 'connection', CONNECTIONS)
     trunk.opportunistic = read.boolean(data, 'opportunistic', 'opportunistic', True)
 
@@ -299,11 +370,12 @@ def parse(data, index=None):
     trunk.provider_address = trunk.provider_port = trunk.provider_server_name = None
     provider = data.get('provider')
     if provider is not None and read.mapping(provider, 'provider', _PROVIDER_KEYS) is not None:
-        trunk.provider_name = read.text(provider, 'name', 'provider.name')
+        trunk.provider_name = read.formed(provider, 'name', 'provider.name', is_text, TEXT_FORM)
         trunk.provider_tls = read.boolean(provider, 'tls', 'provider.tls', False)
         trunk.provider_srtp = read.boolean(provider, 'srtp', 'provider.srtp', False)
-        trunk.provider_address = read.text(provider, 'address', 'provider.address')
-        trunk.provider_server_name = read.text(provider, 'server_name', 'provider.server_name')
+        trunk.provider_address = read.formed(provider, 'address', 'provider.address', is_host, HOST_FORM)
+        trunk.provider_server_name = read.formed(provider, 'server_name', 'provider.server_name', is_server_name,
+                                                 SERVER_NAME_FORM)
         trunk.provider_port = read.port(provider, 'port', 'provider.port')
 
     trunk.subnet, trunk.subnet_audience = None, None
@@ -325,7 +397,7 @@ def parse(data, index=None):
     trunk.gateway = _parse_gateway(read, data)
 
     if read.problems:
-        raise TrunkInputError(_label(data, index), read.problems)
+        raise TrunkInputError(_label(data, index, total), read.problems)
     return trunk
 
 
@@ -362,14 +434,14 @@ def _parse_segments(read, data, connection):
     if raw is None:
         return ()
     if not isinstance(raw, list):
-        read.problem('segments', 'must be a list of points of the path, found %s %s' % (_type_name(raw), _show(raw)), raw)
+        read.problem('segments', 'must be a list of points of the path, found %s' % _found(raw), raw)
         return ()
     segments = []
     for position, item in enumerate(raw):
         field = 'segments[%d]' % position
         if read.mapping(item, field, _SEGMENT_KEYS) is None:
             continue
-        name = read.text(item, 'name', field + '.name', required=True)
+        name = read.formed(item, 'name', field + '.name', is_text, TEXT_FORM, required=True)
         audience = read.choice(item, 'audience', field + '.audience', AUDIENCE_VALUES, default=None)
         inside_vpn = read.boolean(item, 'inside_vpn', field + '.inside_vpn', False)
         if inside_vpn and connection is not None and connection != 'vpn':
@@ -385,7 +457,7 @@ def _parse_gateway(read, data):
     if raw is None or read.mapping(raw, 'gateway', _GATEWAY_KEYS) is None:
         return dict.fromkeys(_GATEWAY_KEYS)
     return {
-        'address': read.text(raw, 'address', 'gateway.address'),
+        'address': read.formed(raw, 'address', 'gateway.address', is_ip_literal, IP_FORM),
         'tls_port': read.port(raw, 'tls_port', 'gateway.tls_port'),
         'tcp_port': read.port(raw, 'tcp_port', 'gateway.tcp_port'),
         'srtp_mode': read.choice(raw, 'srtp_mode', 'gateway.srtp_mode', SRTP_MODES, default=None),
@@ -414,19 +486,27 @@ class _VpnVerdict(object):
 
 
 def _judge_vpn(who, vpn):
-    """Judge a tunnel's strength: does it protect what it carries?"""
+    """Judge a tunnel's strength: does it protect what it carries?
+
+    Fail-safe: an unrecognised name, a cipher without integrity of its own beside
+    ``integrity: none``, and an IKE/ESP proposal whose cipher has no integrity and
+    that names none, each count as weak.
+    """
     verdict = _VpnVerdict()
+    missing_integrity = ()
     if vpn.proposal is not None:
         proposal = strength.parse_proposal(vpn.proposal)
         ciphers, others = proposal.encryption, proposal.key_exchange + proposal.integrity
+        missing_integrity = proposal.missing_integrity
         source = 'proposal %s' % _show(vpn.proposal)
         if proposal.unrecognised:
             verdict.passes = False
             verdict.requires.append(_finding(
                 VPN_WEAK_ENCRYPTION,
-                '%s: the VPN %s contains %s, which names no known algorithm, so the tunnel\'s strength cannot be proven; '
-                'TLS and SRTP are required unless the proposal is corrected'
-                % (who, source, ', '.join(_show(t) for t in proposal.unrecognised)),
+                '%s: the VPN %s contains %s, which %s no known algorithm%s, so the tunnel\'s strength cannot be '
+                'proven; it counts as weak and TLS and SRTP are required unless the proposal is corrected'
+                % (who, source, ', '.join(_show(t) for t in proposal.unrecognised),
+                   'names' if len(proposal.unrecognised) == 1 else 'name', _hints(proposal.unrecognised)),
                 VPN_TRANSIT, found=vpn.proposal, expected='known algorithms'))
         if not ciphers and not proposal.unrecognised:
             verdict.passes = False
@@ -435,7 +515,6 @@ def _judge_vpn(who, vpn):
                 'AES-128 strength; TLS and SRTP are required' % (who, source), VPN_TRANSIT, found=vpn.proposal,
                 expected='a cipher of at least 128 bits'))
     else:
-        source = 'settings'
         ciphers, others = [], []
         for kind, name in ((strength.ENCRYPTION, vpn.encryption), (strength.INTEGRITY, vpn.integrity),
                            (strength.KEY_EXCHANGE, vpn.key_exchange)):
@@ -446,47 +525,116 @@ def _judge_vpn(who, vpn):
                 verdict.passes = False
                 rule = VPN_WEAK_ENCRYPTION if kind == strength.ENCRYPTION else VPN_WEAK_KEY_EXCHANGE
                 verdict.requires.append(_finding(
-                    rule, '%s: the VPN %s %s is not a recognised algorithm, so its strength cannot be proven; it counts '
-                    'as weak and TLS and SRTP are required (use a known name such as %s)'
-                    % (who, kind.replace('_', ' '), _show(name),
+                    rule, '%s: the VPN %s %s is not a recognised algorithm%s, so its strength cannot be proven; it '
+                    'counts as weak and TLS and SRTP are required (use a known name such as %s)'
+                    % (who, kind.replace('_', ' '), _show(name), _hints([name]) if kind == strength.ENCRYPTION else '',
                        {'encryption': 'aes-256-gcm', 'integrity': 'sha256', 'key_exchange': 'ecp384'}[kind]),
                     VPN_TRANSIT, found=name, expected='a recognised %s algorithm' % kind.replace('_', ' ')))
             elif kind == strength.ENCRYPTION:
                 ciphers.append(algorithm)
             else:
                 others.append(algorithm)
-    if ciphers and all(cipher.aead for cipher in ciphers):
-        others = [algorithm for algorithm in others if algorithm.name != 'none']
+    aead = bool(ciphers) and all(cipher.aead for cipher in ciphers)
+    stream = [cipher for cipher in ciphers if cipher.name in ('chacha20', 'xchacha20')]
+    if stream and not missing_integrity and not any(algorithm.kind == strength.INTEGRITY for algorithm in others):
+        # a stream cipher without Poly1305 and no integrity stated: nothing authenticates the tunnel
+        verdict.passes = False
+        verdict.requires.append(_finding(
+            VPN_WEAK_KEY_EXCHANGE,
+            '%s: the VPN encrypts with %s and states no integrity algorithm; plain ChaCha20 is not ChaCha20-Poly1305 and '
+            'carries no integrity of its own, so nothing would detect tampering with the tunnel; this counts as weak '
+            'integrity and TLS and SRTP are required unless the tunnel uses chacha20-poly1305 or adds an integrity '
+            'algorithm (sha256, say)' % (who, _show(stream[0].written)), VPN_TRANSIT, found=stream[0].written,
+            expected='chacha20-poly1305, or an integrity algorithm of at least %d bits' % strength.MIN_KEY_EXCHANGE_BITS))
+    if any(algorithm.name == strength.NO_INTEGRITY for algorithm in others):
+        stated_none = [algorithm for algorithm in others if algorithm.name == strength.NO_INTEGRITY]
+        others = [algorithm for algorithm in others if algorithm.name != strength.NO_INTEGRITY]
+        if not aead:
+            verdict.passes = False
+            verdict.requires.append(_finding(
+                VPN_WEAK_KEY_EXCHANGE,
+                '%s: the VPN integrity is %s, and %s, so nothing would detect tampering with the tunnel; this counts as '
+                'weak integrity and TLS and SRTP are required unless the tunnel adds an integrity algorithm (sha256, '
+                'say) or moves to an AEAD cipher (aes-256-gcm, chacha20-poly1305)'
+                % (who, _show(stated_none[0].written), _no_integrity_words(ciphers)), VPN_TRANSIT,
+                found=stated_none[0].written, expected='an integrity algorithm of at least %d bits, or an AEAD cipher'
+                % strength.MIN_KEY_EXCHANGE_BITS))
+    for part in missing_integrity:
+        verdict.passes = False
+        verdict.requires.append(_finding(
+            VPN_WEAK_KEY_EXCHANGE,
+            '%s: the VPN proposal %s names no integrity algorithm%s%s, and its cipher carries no integrity of its own '
+            '(it is not GCM, CCM or ChaCha20-Poly1305), so nothing would detect tampering with the tunnel; this counts '
+            'as weak integrity and TLS and SRTP are required unless the proposal adds one (sha256, say) or moves to an '
+            'AEAD cipher (aes256gcm16)'
+            % (who, _show(vpn.proposal), '' if part == vpn.proposal.strip().rstrip('!') else ' in %s' % _show(part),
+               ' (a PRF is not one)' if 'prf' in part.lower() else ''),
+            VPN_TRANSIT, found=part, expected='an integrity algorithm of at least %d bits, or an AEAD cipher'
+            % strength.MIN_KEY_EXCHANGE_BITS))
     if ciphers:
         weakest = min(ciphers, key=_bits)
         if weakest.bits < strength.MIN_ENCRYPTION_BITS:
             verdict.passes = False
             verdict.requires.append(_finding(
                 VPN_WEAK_ENCRYPTION,
-                '%s: the VPN encrypts with %s (%d-bit strength), below the AES-128 level the guidance asks of a VPN; '
+                '%s: the VPN encrypts with %s, below the AES-128 level the guidance asks of a VPN; '
                 'TLS and SRTP are required unless the tunnel moves to AES-128 or better (aes-256-gcm, say)'
-                % (who, weakest.name, weakest.bits), VPN_TRANSIT, found=weakest.name,
+                % (who, _algorithm_words(weakest)), VPN_TRANSIT, found=weakest.name,
                 expected='at least %d bits' % strength.MIN_ENCRYPTION_BITS))
+    reported = set()
     for algorithm in sorted(others, key=_bits):
         what = 'key exchange' if algorithm.kind == strength.KEY_EXCHANGE else 'integrity'
-        if algorithm.bits < strength.MIN_KEY_EXCHANGE_BITS:
+        if algorithm.bits < strength.MIN_KEY_EXCHANGE_BITS and what not in reported:
+            # the weakest of each kind: what to fix first
+            reported.add(what)
             verdict.passes = False
             verdict.requires.append(_finding(
                 VPN_WEAK_KEY_EXCHANGE,
-                '%s: the VPN %s %s has %d-bit strength, below the 112-bit minimum, so the tunnel cannot be trusted to '
-                'hide the trunk; TLS and SRTP are required unless it moves to a stronger %s (%s, say)'
-                % (who, what, algorithm.name, algorithm.bits, what, 'ecp384' if what == 'key exchange' else 'sha256'), VPN_TRANSIT, found=algorithm.name,
-                expected='at least %d bits' % strength.MIN_KEY_EXCHANGE_BITS))
-            break
+                '%s: the VPN %s %s is below the 112-bit minimum, so the tunnel cannot be trusted to hide the trunk; '
+                'TLS and SRTP are required unless it moves to a stronger %s (%s, say)'
+                % (who, what, _algorithm_words(algorithm), what, 'ecp384' if what == 'key exchange' else 'sha256'),
+                VPN_TRANSIT, found=algorithm.name, expected='at least %d bits' % strength.MIN_KEY_EXCHANGE_BITS))
+    warned = set()
     for algorithm in others:
-        if strength.MIN_KEY_EXCHANGE_BITS <= algorithm.bits < strength.WARN_BELOW_BITS:
+        if (strength.MIN_KEY_EXCHANGE_BITS <= algorithm.bits < strength.WARN_BELOW_BITS
+                and (algorithm.kind, algorithm.name, algorithm.written) not in warned):
+            warned.add((algorithm.kind, algorithm.name, algorithm.written))
             what = 'key exchange' if algorithm.kind == strength.KEY_EXCHANGE else 'integrity'
             verdict.warnings.append(_finding(
                 VPN_KEY_EXCHANGE_BELOW_128,
-                '%s: the VPN %s %s has %d-bit strength: it passes, but is below 128 bits; plan a move to a stronger one '
-                '(modp3072, ecp256 or better)' % (who, what, algorithm.name, algorithm.bits), VPN_TRANSIT,
+                '%s: the VPN %s %s passes, but is below 128 bits; plan a move to a stronger one '
+                '(modp3072, ecp256 or better)' % (who, what, _algorithm_words(algorithm)), VPN_TRANSIT,
                 found=algorithm.name, expected='at least 128 bits'))
     return verdict
+
+
+def _algorithm_words(algorithm):
+    """An algorithm as the user wrote it, then what it was read as: 'DES-EDE3-CBC' (3des, 112-bit strength)."""
+    if algorithm.written == algorithm.name:
+        return '%s (%d-bit strength)' % (_show(algorithm.written), algorithm.bits)
+    return '%s (%s, %d-bit strength)' % (_show(algorithm.written), algorithm.name, algorithm.bits)
+
+
+def _hints(names):
+    """Why unrecognised names are not recognised, where a reason is known: ' (a mode alone is not a cipher ...)'."""
+    hints = []
+    for name in names:
+        why = strength.hint(name)
+        if why and why not in hints:
+            hints.append(why)
+    return ' (%s)' % '; '.join(hints) if hints else ''
+
+
+def _no_integrity_words(ciphers):
+    plain = [cipher for cipher in ciphers if not cipher.aead]
+    if not plain:
+        return 'its cipher cannot be shown to carry integrity of its own'
+    cipher = plain[0]
+    if cipher.name in ('chacha20', 'xchacha20'):
+        return 'its cipher %s carries no integrity of its own (plain ChaCha20 is not ChaCha20-Poly1305)' % (
+            _show(cipher.written))
+    return 'its cipher %s carries no integrity of its own (it is not GCM, CCM or ChaCha20-Poly1305)' % (
+        _show(cipher.written))
 
 
 def _bits(algorithm):
@@ -608,9 +756,9 @@ def _provider_words(trunk):
     return " '%s'" % trunk.provider_name if trunk.provider_name else ''
 
 
-def evaluate(data, index=None):
+def evaluate(data, index=None, total=None):
     """One trunk dict to its result dict. Raises :class:`TrunkInputError` on bad input."""
-    return decide(parse(data, index))
+    return decide(parse(data, index, total))
 
 
 def evaluate_all(trunks):
@@ -630,16 +778,17 @@ def assess(trunks):
     sharing a name with another is invalid: enforcement keyed by name would be ambiguous.
     """
     if not isinstance(trunks, (list, tuple)):
-        raise TrunkInputError('trunks', [InputProblem('trunks', 'must be a list of trunks, found %s %s'
-                                                      % (_type_name(trunks), _show(trunks)), trunks)])
+        raise TrunkInputError('the trunks', [InputProblem('trunks', 'must be a list of trunks, found %s' % _found(trunks),
+                                                          trunks)])
     outcomes = []
     seen = {}
+    total = len(trunks)
     for index, data in enumerate(trunks):
         try:
-            outcome = {'valid': True, 'index': index, 'result': evaluate(data, index)}
+            outcome = {'valid': True, 'index': index, 'result': evaluate(data, index, total)}
         except TrunkInputError as error:
             name = data.get('name') if isinstance(data, dict) else None
-            outcome = {'valid': False, 'index': index, 'name': name if isinstance(name, str) else None, 'error': error}
+            outcome = {'valid': False, 'index': index, 'name': str(name) if is_text(name) else None, 'error': error}
         outcomes.append(outcome)
         name = outcome['result']['name'] if outcome['valid'] else outcome['name']
         if name is not None:
@@ -648,11 +797,11 @@ def assess(trunks):
         if len(indexes) < 2:
             continue
         for index in indexes:
-            others = ', '.join('#%d' % i for i in indexes if i != index)
+            others = ', '.join(position(i, total) for i in indexes if i != index)
             problem = InputProblem('name', "%s is used by more than one trunk on this host (also %s): names must be unique"
                                    % (_show(name), others), name)
             previous = outcomes[index]
             problems = ([problem] + previous['error'].problems) if not previous['valid'] else [problem]
             outcomes[index] = {'valid': False, 'index': index, 'name': name,
-                               'error': TrunkInputError("trunk '%s' (#%d)" % (name, index), problems)}
+                               'error': TrunkInputError(_label(trunks[index], index, total), problems)}
     return outcomes

@@ -14,7 +14,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.voip.trunk_security.plugins.module_utils import gateway
+from ansible_collections.voip.trunk_security.plugins.module_utils import gateway, trunk_policy
 from ansible_collections.voip.trunk_security.plugins.module_utils.trunk_policy import TrunkInputError
 
 FAIL = 'fail'
@@ -165,10 +165,10 @@ def plan(trunks, provider=False):
     ``gateway.address``), or invalid, is skipped with the reason.
     """
     targets, skipped, settings_by_trunk = [], [], {}
-    for index, trunk in enumerate(trunks or []):
-        name = trunk.get('name') if isinstance(trunk, dict) else None
-        # the audit report labels an unnamed trunk the same way
-        name = name if isinstance(name, str) and name else '#%d' % index
+    trunks = trunks or []
+    for index, trunk in enumerate(trunks):
+        # the assessment and the audit report name an unnamed trunk the same way
+        name = trunk_policy.report_name(trunk, index, len(trunks))
         try:
             wanted = gateway.settings(trunk)
         except TrunkInputError as exc:

@@ -42,8 +42,8 @@ options:
         or else the host variables C(trunk_security_source) and C(trunk_security_query) (the
         same as O(source) and O(query)).
       - Mutually exclusive with O(source).
-    type: list
-    elements: raw
+      - A list; anything else (a number, a string, a mapping) fails the task with a message saying what it is.
+    type: raw
   source:
     description:
       - Inventory data of another shape (a CMDB or NetBox export, say) that O(query) maps

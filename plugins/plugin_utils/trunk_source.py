@@ -12,6 +12,8 @@ __metaclass__ = type
 
 from ansible.errors import AnsibleActionFail
 
+from ansible_collections.voip.trunk_security.plugins.module_utils import describe
+
 try:
     import jmespath
     HAS_JMESPATH = True
@@ -23,15 +25,26 @@ def query(source, expression):
     """The trunks ``expression`` selects in ``source``: a list (one mapping becomes a list of one)."""
     if not HAS_JMESPATH:
         raise AnsibleActionFail('query needs the jmespath Python library on the controller: pip install jmespath')
+    if not isinstance(expression, str):
+        raise AnsibleActionFail('query must be a JMESPath expression (a string), found %s' % describe.found(expression))
+    shown = describe.quote(expression)
     try:
-        found = jmespath.search(expression, source)
+        compiled = jmespath.compile(str(expression))
     except jmespath.exceptions.JMESPathError as error:
-        raise AnsibleActionFail('query %r is not a valid JMESPath expression: %s' % (expression, error))
+        raise AnsibleActionFail('query %s is not a valid JMESPath expression: %s' % (shown, _one_line(error)))
+    try:
+        found = compiled.search(source)
+    except jmespath.exceptions.JMESPathError as error:
+        # the expression parses; it failed on this data (a function given the wrong type, say)
+        raise AnsibleActionFail('query %s failed on the source data: %s' % (shown, _one_line(error)))
     if found is None:
-        raise AnsibleActionFail('query %r matched nothing in source: check the expression against the data' % expression)
+        raise AnsibleActionFail('query %s matched nothing in source: check the expression against the data' % shown)
     if isinstance(found, dict):
         found = [found]
     if not isinstance(found, list):
-        raise AnsibleActionFail('query %r must give a list of trunks, it gave %s %r'
-                                % (expression, type(found).__name__, found))
+        raise AnsibleActionFail('query %s must give a list of trunks, it gave %s' % (shown, describe.found(found)))
     return found
+
+
+def _one_line(error):
+    return ' '.join(str(error).split())

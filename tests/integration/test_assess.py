@@ -38,7 +38,8 @@ def example_run(repo_root, tmp_path_factory, ansible_env):
 
 def test_example_reports_are_written_under_reports_of_the_current_directory(example_run):
     cwd, done = example_run
-    assert done.rc == 0, done
+    # one example trunk has a blocker: the run fails by default, after the reports and the table
+    assert done.rc == 2, done
     assert (cwd / 'reports' / 'trunk-security.json').is_file()
     assert (cwd / 'reports' / 'trunk-security.junit.xml').is_file()
     assert str(cwd / 'reports' / 'trunk-security.json') in done.stdout
@@ -87,18 +88,36 @@ def write_inventory(path, hosts):
     return path
 
 
-def test_fail_on_blockers_fails_after_writing_the_reports(run_playbook, repo_root, tmp_path):
-    run = run_playbook(repo_root / 'playbooks' / 'assess.yml', inventory=repo_root / 'examples' / 'inventory',
-                       extra_vars={'trunk_security_fail_on': 'blockers', 'trunk_security_report_dir': str(tmp_path / 'r')})
+def test_by_default_blockers_fail_the_run_after_the_reports_and_the_table(example_run):
+    cwd, run = example_run
     assert run.rc == 2, run
-    assert '1 trunk(s) with blockers and 0 invalid trunk(s)' in run.stdout, run
+    assert run.stdout.index('3 host(s), 9 trunk(s)') < run.stdout.index('1 trunk(s) with blockers and 0 invalid trunk(s)')
+    assert 'trunk_security_fail_on=never only reports' in run.stdout, run
+    assert (cwd / 'reports' / 'trunk-security.junit.xml').is_file()
+    assert run.recap['med-lon-01']['failed'] == 1, run.recap
+
+
+@pytest.mark.parametrize('fail_on, rc', [('blockers', 2), ('never', 0), ('invalid', 0)])
+def test_fail_on_decides_the_exit_code(run_playbook, repo_root, tmp_path, fail_on, rc):
+    run = run_playbook(repo_root / 'playbooks' / 'assess.yml', inventory=repo_root / 'examples' / 'inventory',
+                       extra_vars={'trunk_security_fail_on': fail_on, 'trunk_security_report_dir': str(tmp_path / 'r')})
+    assert run.rc == rc, run
+    assert ('1 trunk(s) with blockers and 0 invalid trunk(s)' in run.stdout) is (rc != 0), run
+    assert '3 host(s), 9 trunk(s)' in run.stdout
     assert (tmp_path / 'r' / 'trunk-security.junit.xml').is_file()
+
+
+def test_an_unknown_fail_on_is_refused(run_playbook, repo_root, tmp_path):
+    run = run_playbook(repo_root / 'playbooks' / 'assess.yml', inventory=repo_root / 'examples' / 'inventory',
+                       extra_vars={'trunk_security_fail_on': 'sometimes', 'trunk_security_report_dir': str(tmp_path / 'r')})
+    assert run.rc == 2, run
+    assert 'trunk_security_fail_on is "sometimes": use blockers (the default), invalid or never' in run.stdout, run
 
 
 def test_check_mode_still_writes_the_reports(run_playbook, repo_root, tmp_path):
     run = run_playbook(repo_root / 'playbooks' / 'assess.yml', '--check', inventory=repo_root / 'examples' / 'inventory',
                        extra_vars={'trunk_security_report_dir': str(tmp_path / 'r')})
-    assert run.rc == 0, run
+    assert run.rc == 2, run  # the example's blocker fails the check run too
     assert json.loads((tmp_path / 'r' / 'trunk-security.json').read_text())['summary']['trunks'] == 9
 
 
@@ -136,7 +155,8 @@ def test_trunk_security_hosts_limits_the_assessment(run_playbook, repo_root, tmp
 
 
 def test_reports_are_rewritten_only_when_they_change(run_playbook, repo_root, tmp_path):
-    args = dict(inventory=repo_root / 'examples' / 'inventory', extra_vars={'trunk_security_report_dir': str(tmp_path / 'r')})
+    args = dict(inventory=repo_root / 'examples' / 'inventory',
+                extra_vars={'trunk_security_report_dir': str(tmp_path / 'r'), 'trunk_security_fail_on': 'never'})
     first = run_playbook(repo_root / 'playbooks' / 'assess.yml', **args)
     assert first.rc == 0, first
     written = (tmp_path / 'r' / 'trunk-security.json').stat().st_mtime_ns

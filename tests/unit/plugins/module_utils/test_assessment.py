@@ -52,12 +52,12 @@ def test_assess_host_entries():
     broken = entries['broken']
     assert set(broken) == {'name', 'index', 'valid', 'decision', 'compliant', 'error', 'problems'}
     assert broken['decision'] == 'invalid' and broken['compliant'] is False and broken['index'] == 4
-    assert broken['error'].startswith("trunk 'broken' (#4) is invalid: connection: 'mpls' is not an allowed value")
+    assert broken['error'].startswith("trunk 'broken' (5 of 6) is invalid: connection: 'mpls' is not an allowed value")
     assert broken['problems'] == [{'field': 'connection', 'value': 'mpls', 'allowed': ['private', 'vpn', 'public'],
                                    'message': "'mpls' is not an allowed value; allowed values: private, vpn, public"}]
     nameless = host['trunks'][5]
     assert nameless['name'] is None
-    assert nameless['error'] == 'trunk #5 is invalid: name: is required'
+    assert nameless['error'] == 'trunk 6 of 6 is invalid: name: is required'
     json.dumps(host)
 
 
@@ -111,15 +111,15 @@ def test_failures_never():
 def test_failures_invalid_lists_only_invalid_trunks():
     lines = assessment.failures(host_a()['trunks'], 'invalid')
     assert len(lines) == 2
-    assert lines[0].startswith("trunk 'broken' (#4) is invalid")
-    assert lines[1] == 'trunk #5 is invalid: name: is required'
+    assert lines[0].startswith("trunk 'broken' (5 of 6) is invalid")
+    assert lines[1] == 'trunk 6 of 6 is invalid: name: is required'
 
 
 def test_failures_blockers_lists_invalid_trunks_and_blockers():
     lines = assessment.failures(host_a()['trunks'], 'blockers')
     assert len(lines) == 3
-    assert lines[0].startswith("trunk 'broken' (#4)")
-    assert lines[1].startswith('trunk #5')
+    assert lines[0].startswith("trunk 'broken' (5 of 6)")
+    assert lines[1].startswith('trunk 6 of 6')
     assert lines[2].startswith("trunk 'pub-nosrtp': SRTP is required but the provider 'Fabrikam' does not support it")
 
 
@@ -189,7 +189,7 @@ def test_junit_xml_structure():
     assert (lon.get('tests'), lon.get('failures')) == ('2', '0')
     assert (nyc.get('tests'), nyc.get('failures')) == ('6', '3')
     names = [c.get('name') for c in nyc.findall('testcase')]
-    assert names == ['priv-ok', 'pub-ok', 'pub-nosrtp', 'vpn-tcp', 'broken', '#5']
+    assert names == ['priv-ok', 'pub-ok', 'pub-nosrtp', 'vpn-tcp', 'broken', '(6 of 6)']
     assert all(c.get('classname') == 'trunk-security.med-nyc-01' for c in nyc.findall('testcase'))
 
 
@@ -205,9 +205,9 @@ def test_junit_one_testcase_per_trunk_and_failures_for_blockers_and_invalid():
     assert blocker.text.startswith('provider-lacks-srtp: ')
     invalid = cases['broken'].find('failure')
     assert invalid.get('type') == 'invalid'
-    assert invalid.get('message').startswith("trunk 'broken' (#4) is invalid")
+    assert invalid.get('message').startswith("trunk 'broken' (5 of 6) is invalid")
     assert invalid.text.startswith("connection: 'mpls' is not an allowed value")
-    assert cases['#5'].find('failure').get('type') == 'invalid'
+    assert cases['(6 of 6)'].find('failure').get('type') == 'invalid'
     assert cases['broken'].find('system-out') is None
 
 
@@ -262,7 +262,7 @@ def test_table_lines():
     assert set(rule.replace(' ', '')) == {'-'}
     rows = lines[2:10]
     assert len(lines) == 2 + 8 + 2
-    cells = [row.split(None, 6) for row in rows]
+    cells = [row.replace('(6 of 6)', '(6-of-6)').split(None, 6) for row in rows]
     assert [c[:6] for c in cells] == [
         ['med-lon-01', 'priv-plain', 'private', 'optional', 'off', 'off'],
         ['med-lon-01', 'pub-ok', 'public', 'required', 'required', 'required'],
@@ -271,7 +271,7 @@ def test_table_lines():
         ['med-nyc-01', 'pub-nosrtp', 'public', 'required', 'required', 'required'],
         ['med-nyc-01', 'vpn-tcp', 'vpn', 'optional', 'on', 'off'],
         ['med-nyc-01', 'broken', '?', 'invalid', '-', '-'],
-        ['med-nyc-01', '#5', '?', 'invalid', '-', '-'],
+        ['med-nyc-01', '(6-of-6)', '?', 'invalid', '-', '-'],
     ]
     notes = [c[6] if len(c) > 6 else '' for c in cells]
     assert notes == ['-', '-', '-', '-', 'BLOCKER provider-lacks-srtp', 'warn udp-over-tcp', 'INVALID: connection',

@@ -236,7 +236,8 @@ def check_outcome(data, index=None):
         text = str(err)
         assert ' is invalid: ' in text
         if index is not None:
-            assert '#%d' % index in text
+            # a trunk is placed counting from 1: by name ('trunk 'x' (position 3)') or alone
+            assert 'position %d' % (index + 1) in text
         json.dumps(err.as_dict())
         return None
     check_result(result)

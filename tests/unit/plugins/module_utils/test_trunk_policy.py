@@ -694,19 +694,19 @@ def test_gateway_srtp_mode_values(mode):
 
 def test_missing_name():
     err = error({'connection': 'public'}, 4)
-    assert 'trunk #4' in str(err)
+    assert 'the trunk at position 5' in str(err)
     assert problem(err, 'name').message == 'is required'
 
 
 def test_a_name_with_a_trailing_newline_is_refused():
     # names go into configuration files and scripts: a line break must never pass
     err = error({'name': 'x1\n', 'connection': 'public'})
-    assert 'may hold only letters' in problem(err, 'name').message
+    assert problem(err, 'name').message == '"x1\\n" is not a name of letters, digits, ".", "_" and "-", at most 64 characters'
 
 
 def test_missing_name_without_index():
     err = error({'connection': 'public'})
-    assert str(err).startswith('trunk is invalid: name: is required')
+    assert str(err).startswith('the trunk is invalid: name: is required')
 
 
 def test_missing_connection():
@@ -723,8 +723,13 @@ def test_missing_connection():
 def test_unknown_connection(value, suggestion):
     err = error({'name': 'x1', 'connection': value}, 2)
     item = problem(err, 'connection')
-    assert "trunk 'x1' (#2)" in str(err)
-    assert 'connection: %s' % (repr(value) if value is not None else 'null') in str(err)
+    assert "trunk 'x1' (position 3)" in str(err)
+    if value is None:
+        assert 'connection: is required (found null)' in str(err)
+    elif isinstance(value, str):
+        assert "connection: '%s' is not an allowed value" % value in str(err)
+    else:
+        assert 'connection: a%s %s is not an allowed value' % ('n integer' if value == 1 else ' list', value) in str(err)
     assert 'allowed values: private, vpn, public' in item.message
     if suggestion:
         assert "did you mean '%s'?" % suggestion in item.message
@@ -797,7 +802,7 @@ def test_vpn_proposal_and_settings_together():
 def test_unparseable_cidr(cidr):
     err = error(private_trunk(mediation_subnet={'cidr': cidr, 'audience': 'authorized_it'}), 0)
     item = problem(err, 'mediation_subnet.cidr')
-    assert "trunk 'acme-private' (#0)" in str(err)
+    assert "trunk 'acme-private' (position 1)" in str(err)
     assert repr(cidr) in item.message
     assert item.value == cidr
 
@@ -824,7 +829,7 @@ WRONG_TYPES = [
     (lambda t: t['mediation_subnet'].update(cidr=''), 'mediation_subnet.cidr', "''", None),
     (lambda t: t['mediation_subnet'].update(audience=['shared']), 'mediation_subnet.audience', "['shared']",
      'authorized_it, limited_non_it, shared, public, unknown'),
-    (lambda t: t.update(segments={'name': 's'}), 'segments', "{'name': 's'}", None),
+    (lambda t: t.update(segments={'name': 's'}), 'segments', '{name: ' + "'s'}", None),
     (lambda t: t.update(segments='s'), 'segments', "'s'", None),
     (lambda t: t.update(segments=['s']), 'segments[0]', "'s'", None),
     (lambda t: t.update(segments=[{'name': 5, 'audience': 'shared'}]), 'segments[0].name', '5', None),
@@ -841,7 +846,7 @@ VPN_WRONG_TYPES = [
     (lambda t: t['vpn'].update(encryption=256), 'vpn.encryption', '256', None),
     (lambda t: t['vpn'].update(encryption=''), 'vpn.encryption', "''", None),
     (lambda t: t['vpn'].update(integrity=['sha256']), 'vpn.integrity', "['sha256']", None),
-    (lambda t: t['vpn'].update(key_exchange={'group': 14}), 'vpn.key_exchange', "{'group': 14}", None),
+    (lambda t: t['vpn'].update(key_exchange={'group': 14}), 'vpn.key_exchange', '{group: 14}', None),
     (lambda t: t['vpn'].update(key_exchange=True), 'vpn.key_exchange', 'true', None),
     (lambda t: t['vpn'].update(transport=17), 'vpn.transport', '17', 'udp, tcp'),
     (lambda t: t['vpn'].update(transport='UDP'), 'vpn.transport', "'UDP'", 'udp, tcp'),
@@ -866,9 +871,9 @@ def test_wrong_types_name_trunk_field_value_and_allowed(make, mutate, field, sho
     item = problem(err, field)
     name = data.get('name')
     if isinstance(name, str) and name:
-        assert text.startswith("trunk '%s' (#3) is invalid" % name)
+        assert text.startswith("trunk '%s' (position 4) is invalid" % name)
     else:
-        assert text.startswith('trunk #3 is invalid')
+        assert text.startswith('the trunk at position 4 is invalid')
     assert field + ':' in text
     if shown is not None:
         assert shown in item.message
@@ -960,7 +965,7 @@ def test_unknown_keys_at_every_level(where, key, field, suggestion):
     target[key] = True
     err = error(data, 1)
     item = problem(err, field)
-    assert "trunk 'contoso-vpn' (#1)" in str(err)
+    assert "trunk 'contoso-vpn' (position 2)" in str(err)
     assert field + ': unknown key' in str(err)
     assert 'allowed keys:' in item.message
     assert item.value == key
@@ -983,13 +988,13 @@ def test_every_problem_is_reported_at_once():
     fields = [p.field for p in err.problems]
     assert fields == ['oportunistic', 'provider.tls', 'mediation_subnet.audience', 'mediation_subnet.cidr', 'vpn',
                       'gateway.tls_port']
-    assert str(err).startswith("trunk 'multi' (#5) is invalid: ")
+    assert str(err).startswith("trunk 'multi' (position 6) is invalid: ")
 
 
 @pytest.mark.parametrize('data', [None, 'trunk', 42, ['name', 'x'], True])
 def test_a_trunk_that_is_not_a_mapping(data):
     err = error(data, 2)
-    assert str(err).startswith('trunk #2 is invalid: trunk: must be a mapping')
+    assert str(err).startswith('the trunk at position 3 is invalid: trunk: must be a mapping')
     assert problem(err, 'trunk').value == data
 
 
@@ -1033,24 +1038,26 @@ def test_assess_keeps_good_trunks_beside_bad_ones():
     assert outcomes[2]['result']['decision'] == 'required'
     assert outcomes[1]['name'] == 'broken'
     assert isinstance(outcomes[1]['error'], TrunkInputError)
-    assert str(outcomes[1]['error']).startswith("trunk 'broken' (#1) is invalid: connection:")
+    assert str(outcomes[1]['error']).startswith("trunk 'broken' (2 of 4) is invalid: connection:")
     assert outcomes[3]['name'] is None
-    assert str(outcomes[3]['error']).startswith('trunk #3 is invalid')
+    assert str(outcomes[3]['error']).startswith('trunk 4 of 4 is invalid')
 
 
 def test_assess_names_a_nameless_trunk_by_index():
     outcomes = tp.assess([private_trunk(), {'connection': 'public'}])
-    assert str(outcomes[1]['error']) == 'trunk #1 is invalid: name: is required'
+    # counted from 1, with the length of the list: the second of two
+    assert str(outcomes[1]['error']) == 'trunk 2 of 2 is invalid: name: is required'
 
 
 def test_duplicate_names_make_every_sharer_invalid():
     trunks = [private_trunk(), public_trunk(), private_trunk(connection='public'), private_trunk(opportunistic=False)]
     outcomes = tp.assess(trunks)
     assert [o['valid'] for o in outcomes] == [False, True, False, False]
-    for index, others in ((0, '#2, #3'), (2, '#0, #3'), (3, '#0, #2')):
+    for index, others in ((0, 'trunk 3 of 4, trunk 4 of 4'), (2, 'trunk 1 of 4, trunk 4 of 4'),
+                          (3, 'trunk 1 of 4, trunk 3 of 4')):
         err = outcomes[index]['error']
         assert outcomes[index]['name'] == 'acme-private'
-        assert str(err).startswith("trunk 'acme-private' (#%d) is invalid" % index)
+        assert str(err).startswith("trunk 'acme-private' (%d of 4) is invalid" % (index + 1))
         item = problem(err, 'name')
         assert "'acme-private' is used by more than one trunk" in item.message
         assert '(also %s)' % others in item.message
@@ -1073,14 +1080,14 @@ def test_evaluate_all_returns_results_in_order():
 def test_evaluate_all_raises_on_duplicates():
     with pytest.raises(TrunkInputError) as info:
         tp.evaluate_all([public_trunk(), private_trunk(name='northwind-public')])
-    assert "trunk 'northwind-public' (#0)" in str(info.value)
+    assert "trunk 'northwind-public' (1 of 2)" in str(info.value)
     assert 'used by more than one trunk' in str(info.value)
 
 
 def test_evaluate_all_raises_the_first_bad_trunk():
     with pytest.raises(TrunkInputError) as info:
         tp.evaluate_all([public_trunk(), {'name': 'b1', 'connection': 'x'}, {'name': 'b2'}])
-    assert str(info.value).startswith("trunk 'b1' (#1) is invalid")
+    assert str(info.value).startswith("trunk 'b1' (2 of 3) is invalid")
 
 
 @pytest.mark.parametrize('trunks', [None, {'name': 'x'}, 'x', 3])

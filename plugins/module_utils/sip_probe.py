@@ -21,6 +21,7 @@ __metaclass__ = type
 
 import datetime
 import ipaddress
+import math
 import random
 import socket
 import ssl
@@ -53,6 +54,8 @@ _SERVER_HELLO, _CERTIFICATE, _CERTIFICATE_REQUEST = 2, 11, 13
 
 DEFAULT_TIMEOUT = 3.0
 DEFAULT_DEADLINE = 8.0
+#: The longest timeout or deadline, in seconds (a day): sockets and threads refuse far larger ones.
+MAX_SECONDS = 86400.0
 
 
 class ProbeSetupError(Exception):
@@ -80,6 +83,31 @@ class Deadline(object):
 
 def error(kind, message):
     return {'kind': kind, 'message': message}
+
+
+def _shown_number(value):
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    if isinstance(value, float):
+        if math.isnan(value):
+            return '.nan'
+        if math.isinf(value):
+            return '.inf' if value > 0 else '-.inf'
+    if isinstance(value, int) and value.bit_length() > 64:
+        return 'an integer of %d bits' % value.bit_length()
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return 'a value of type %s' % type(value).__name__
+
+
+def duration_problem(name, value):
+    """Why ``value`` cannot be the timeout or deadline ``name`` (``None`` when it can): a finite
+    number of seconds above 0 and at most :data:`MAX_SECONDS` (NaN and infinities are not)."""
+    number = not isinstance(value, bool) and isinstance(value, (int, float))
+    if number and 0 < value <= MAX_SECONDS and math.isfinite(value):
+        return None
+    return '%s must be a finite number of seconds above 0 and at most %d, found %s' % (
+        name, MAX_SECONDS, _shown_number(value))
 
 
 def _describe(exc):
@@ -684,6 +712,10 @@ def probe(address, port, server_name=None, ca_path=None, client_cert=None, clien
           deadline=DEFAULT_DEADLINE):
     """The whole probe of one endpoint. Returns a JSON-ready dict; never raises for network
     conditions (they are facts to judge)."""
+    for name, value in (('timeout', timeout), ('deadline', deadline)):
+        problem = duration_problem(name, value)
+        if problem:
+            raise ProbeSetupError(problem)
     started = time.monotonic()
     budget = Deadline(deadline, timeout)
     target = Target(address, port, server_name, ca_path, client_cert, client_key)

@@ -24,11 +24,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import difflib
 import ipaddress
 import re
 
-from ansible_collections.voip.trunk_security.plugins.module_utils import describe, strength
+from ansible_collections.voip.trunk_security.plugins.module_utils import describe, grammar, strength
 
 CONNECTIONS = ('private', 'vpn', 'public')
 AUDIENCES = ('authorized_it', 'limited_non_it', 'shared', 'public')
@@ -128,20 +127,13 @@ def _found(value):
     return describe.found(value)
 
 
-def _suggest(word, choices):
-    if not isinstance(word, str) or len(word) > 64:
-        return ''
-    close = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
-    return (" (did you mean '%s'?)" % close[0]) if close else ''
+_suggest = grammar.suggest
 
 
 # The form of every value that reaches a configuration file (docs/policy.md, "The form of values").
 MAX_NAME = 64
 MAX_TEXT = 128
-MAX_HOST_NAME = 253
-_IP_CHARS = re.compile(r'[0-9A-Fa-f:.]{2,45}\Z')
-_LABEL = re.compile(r'[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\Z')
-_DIGITS = re.compile(r'[0-9]+\Z')
+MAX_HOST_NAME = grammar.MAX_HOST_NAME
 NAME_FORM = 'a name of letters, digits, ".", "_" and "-", at most %d characters' % MAX_NAME
 TEXT_FORM = 'printable text of at most %d characters, on one line' % MAX_TEXT
 IP_FORM = 'an IPv4 or IPv6 address such as 192.0.2.10 or 2001:db8::10 (not 0.0.0.0, :: or multicast)'
@@ -151,33 +143,9 @@ HOST_FORM = 'an IPv4 or IPv6 address or ' + _HOST_NAME_WORDS
 SERVER_NAME_FORM = 'an IPv4 or IPv6 address or ' + _HOST_NAME_WORDS[:-1] + '; a leading "*." label is allowed)'
 
 
-def is_ip_literal(text):
-    """One host's IPv4 or IPv6 address written as such (ASCII, no zone index, no brackets).
-
-    The unspecified address (0.0.0.0, ::) and multicast addresses name no single peer or
-    listener: a gateway bound to 0.0.0.0 would listen toward every network, plaintext
-    included, so they are refused."""
-    if not isinstance(text, str) or not _IP_CHARS.match(text):
-        return False
-    try:
-        address = ipaddress.ip_address(str(text))
-    except ValueError:
-        return False
-    return not (address.is_unspecified or address.is_multicast)
-
-
-def is_host_name(text, wildcard=False):
-    """A host name per RFC 1123; with ``wildcard``, a leading ``*.`` label is allowed.
-
-    A name whose last label is all digits is refused: it reads as a mistyped IPv4 address."""
-    if not isinstance(text, str) or not 0 < len(text) <= MAX_HOST_NAME or not text.isascii():
-        return False
-    labels = text.split('.')
-    if wildcard and len(labels) > 2 and labels[0] == '*':
-        labels = labels[1:]
-    if _DIGITS.match(labels[-1]):
-        return False
-    return all(_LABEL.match(label) for label in labels)
+is_host_name = grammar.is_host_name
+#: The engine's addresses name one peer or listener: never 0.0.0.0, :: or multicast.
+is_ip_literal = grammar.is_peer_address
 
 
 def is_name(text):

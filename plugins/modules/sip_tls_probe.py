@@ -104,11 +104,15 @@ options:
     elements: raw
     default: []
   timeout:
-    description: Seconds each connection (or read) may take.
+    description:
+      - Seconds each connection (or read) may take.
+      - A finite number above 0 and at most 86400; anything else (V(0), a negative number, V(nan), V(inf)) fails the task.
     type: float
     default: 3.0
   deadline:
-    description: Seconds the whole probe may take; steps left when it passes are reported as not attempted.
+    description:
+      - Seconds the whole probe may take; steps left when it passes are reported as not attempted.
+      - A finite number above 0 and at most 86400, like O(timeout).
     type: float
     default: 8.0
 seealso:
@@ -279,8 +283,10 @@ def main():
     params = module.params
     if not 0 < params['port'] < 65536:
         module.fail_json(msg='port must be 1-65535, got %d' % params['port'])
-    if params['timeout'] <= 0 or params['deadline'] <= 0:
-        module.fail_json(msg='timeout and deadline must be positive')
+    for name in ('timeout', 'deadline'):
+        problem = sip_probe.duration_problem(name, params[name])
+        if problem:
+            module.fail_json(msg=problem)
     try:
         result = sip_probe.probe(
             params['address'], params['port'], server_name=params['server_name'], ca_path=params['ca_path'],

@@ -102,6 +102,7 @@ def test_changelog_fragments_lint():
     ('module', 'voip.trunk_security.audit_report', 'self-contained'),
     ('filter', 'voip.trunk_security.mediation_server_desired', 'Mediation Server'),
     ('filter', 'voip.trunk_security.mediation_server_plan', 'Mediation Server'),
+    ('module', 'voip.trunk_security.role_inputs', 'IP literals, host names per RFC 1123'),
 ])
 def test_ansible_doc_shows_each_plugin(collections_dir, kind, name, expected):
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(collections_dir), ANSIBLE_NOCOLOR='1', PAGER='cat')

@@ -473,7 +473,7 @@ def _judge_vpn(who, vpn):
                 VPN_WEAK_ENCRYPTION,
                 '%s: the VPN %s contains %s, which %s no known algorithm%s, so the tunnel\'s strength cannot be '
                 'proven; it counts as weak and TLS and SRTP are required unless the proposal is corrected'
-                % (who, source, ', '.join(_show(t) for t in proposal.unrecognised),
+                % (who, source, _first_few(proposal.unrecognised),
                    'names' if len(proposal.unrecognised) == 1 else 'name', _hints(proposal.unrecognised)),
                 VPN_TRANSIT, found=vpn.proposal, expected='known algorithms'))
         if not ciphers and not proposal.unrecognised:
@@ -574,6 +574,13 @@ def _judge_vpn(who, vpn):
                 '(modp3072, ecp256 or better)' % (who, what, _algorithm_words(algorithm)), VPN_TRANSIT,
                 found=algorithm.name, expected='at least 128 bits'))
     return verdict
+
+
+def _first_few(tokens, shown=5):
+    """'a', 'b', 'c' ... and 40 more: a message stays short whatever the proposal holds."""
+    tokens = list(dict.fromkeys(str(token) for token in tokens))
+    words = ', '.join(_show(token) for token in tokens[:shown])
+    return words if len(tokens) <= shown else '%s and %d more' % (words, len(tokens) - shown)
 
 
 def _algorithm_words(algorithm):

@@ -94,7 +94,7 @@ def _is_number(text):
     return 0 < len(text) <= _MAX_DIGITS and text.isascii() and text.isdigit()
 
 
-# The modes AES and Camellia count in (TRUNK_POLICY.md); anything else is unrecognised.
+# The modes AES and Camellia count in (docs/policy.md); anything else is unrecognised.
 _MODES = r'(?:gcm|ccm|cbc|ctr)'
 _AEAD_TAG = r'(?:gcm|ccm)(?:8|12|16|64|96|128)?'
 # AES or Camellia in a listed mode, in the spellings of strongSwan (aes256gcm16), OpenVPN

@@ -8,7 +8,7 @@
     python tests/fuzz/trunkfuzz.py --seed SEED --case INDEX   one case again: its input and failures
 
 A *case* is one host's ``sip_trunks`` list: mostly well-formed trunks (the model of
-``TRUNK_POLICY.md``, real and odd algorithm spellings) of which some are mutated with
+``docs/policy.md``, real and odd algorithm spellings) of which some are mutated with
 hostile values: wrong types at every field, NaN and infinities, integers of 20,000 bits
 (as values and as mapping keys), 5,000-digit runs inside strings, unicode separators and
 look-alike digits, 10 kB strings, values nested 2,000 deep, YAML aliases, unknown keys,

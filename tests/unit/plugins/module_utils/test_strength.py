@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Algorithm names -> security strength, and IKE/ESP/OpenVPN proposal parsing.
 
-Every row of the strength table of TRUNK_POLICY.md, in several common spellings.
+Every row of the strength table of docs/policy.md, in several common spellings.
 """
 
 from __future__ import annotations

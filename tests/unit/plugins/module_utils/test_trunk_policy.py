@@ -1,7 +1,7 @@
 # Copyright (c) voip.trunk_security contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The trunk policy, rule by rule, and its bad-input errors (TRUNK_POLICY.md)."""
+"""The trunk policy, rule by rule, and its bad-input errors (docs/policy.md)."""
 
 from __future__ import annotations
 

@@ -28,7 +28,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import re
+
+from ansible_collections.voip.trunk_security.plugins.module_utils.config_quote import QuoteError, powershell_vetted
 
 PLATFORMS = ('skype_for_business', 'ocs2007r2')
 SRTP_MODES = ('required', 'optional', 'disabled')
@@ -76,11 +77,10 @@ DEFAULT_OPTIONS = {
 }
 
 # What may stand inside a rendered single-quoted PowerShell string or comment: names, addresses,
-# scopes, WMI values. Anything else (a quote, a backtick, a newline, PowerShell's typographic
-# quotes) is refused here rather than escaped in the template. The whole value must match
-# (fullmatch: a trailing newline is refused too). ``*`` stands only in certificate names (a
-# wildcard certificate); identities refuse it (see :func:`ps_identity`).
-_SAFE = re.compile(r'[A-Za-z0-9 :._*@\\/-]{1,255}')
+# scopes, WMI values (config_quote.powershell_vetted). Anything else (a quote, a backtick, a
+# newline, PowerShell's typographic quotes) is refused here rather than escaped in the template;
+# the templates quote every value once more (voip.trunk_security.powershell_quote). ``*`` stands
+# only in certificate names (a wildcard certificate); identities refuse it (see :func:`ps_identity`).
 
 
 class MediationServerError(ValueError):
@@ -89,11 +89,10 @@ class MediationServerError(ValueError):
 
 def ps_quote(value):
     """A PowerShell single-quoted string literal for a vetted value."""
-    text = str(value)
-    if not _SAFE.fullmatch(text):
-        raise MediationServerError('%r cannot be written into a PowerShell script: use letters, digits, spaces and '
-                                   ':._*@\\/- only' % (text,))
-    return "'%s'" % text
+    try:
+        return powershell_vetted(value)
+    except QuoteError as error:
+        raise MediationServerError(str(error))
 
 
 def ps_identity(value, what='identity'):

@@ -32,14 +32,12 @@ from __future__ import annotations
 import argparse
 import copy
 import datetime
-import hashlib
+import importlib.util
 import ipaddress
 import json
-import os
 import random
 import re
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -1332,15 +1330,10 @@ def ensure_importable():
         return
     except ImportError:
         pass
-    digest = hashlib.sha256(str(REPO).encode()).hexdigest()[:10]
-    base = Path(tempfile.gettempdir()) / ('voip-trunk-security-' + digest)
-    link = base / 'ansible_collections' / 'voip' / 'trunk_security'
-    if not (link.is_symlink() and link.resolve() == REPO):
-        link.parent.mkdir(parents=True, exist_ok=True)
-        tmp = link.with_name('trunk_security.%d' % os.getpid())
-        tmp.symlink_to(REPO, target_is_directory=True)
-        os.replace(tmp, link)
-    sys.path.insert(0, str(base))
+    # tests/conftest.py links the checkout as the collection (one implementation for every runner)
+    spec = importlib.util.spec_from_file_location('tests_conftest', REPO / 'tests' / 'conftest.py')
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
 
 
 def main(argv=None):

@@ -22,10 +22,7 @@ __metaclass__ = type
 import math
 import re
 
-try:
-    from collections.abc import Mapping, Sequence
-except ImportError:  # pragma: no cover - Python 2
-    from collections import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 #: The longest string shown whole; longer ones are cut and their length given.
 MAX_TEXT = 80

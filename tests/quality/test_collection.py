@@ -138,7 +138,8 @@ def test_built_artifact_installs_and_runs_assess(tmp_path):
 
     code, out = run([tool('ansible-playbook'), '-i', REPO / 'examples' / 'inventory', 'voip.trunk_security.assess',
                      '-e', 'trunk_security_report_dir=%s' % (tmp_path / 'reports')], cwd=tmp_path, env=env)
-    assert code == 0, out[-6000:]
+    # the example's blocked trunk fails the run, after the reports
+    assert code == 2 and '1 trunk(s) with blockers and 0 invalid trunk(s)' in out, out[-6000:]
     report = json.loads((tmp_path / 'reports' / 'trunk-security.json').read_text())
     assert report['summary']['trunks'] == 9
     assert (tmp_path / 'reports' / 'trunk-security.junit.xml').is_file()

@@ -782,6 +782,13 @@ def _stronger_or_equal(first, second, first_integrity, second_integrity):
     return one[0] >= two[0] and (one[1] or not two[1])
 
 
+def _weaker_or_equal(strong, weak, ladder):
+    """Both unset, or ``weak`` at or below ``strong`` on the ladder (strongest first)."""
+    if strong is None or weak is None:
+        return strong is None and weak is None
+    return ladder.index(strong) <= ladder.index(weak)
+
+
 def _decision(encryption, integrity, key_exchange, transport):
     vpn = {'encryption': encryption, 'transport': transport}
     if integrity is not None:
@@ -799,11 +806,9 @@ def test_weakening_any_vpn_setting_never_lowers_the_decision():
     for strong, weak in itertools.product(decisions, decisions):
         if not _stronger_or_equal(strong[0], weak[0], strong[1], weak[1]):
             continue
-        if (strong[1] is None) != (weak[1] is None) or (strong[1] is not None and INTEGRITY_LADDER.index(strong[1])
-                                                         > INTEGRITY_LADDER.index(weak[1])):
+        if not _weaker_or_equal(strong[1], weak[1], INTEGRITY_LADDER):
             continue
-        if (strong[2] is None) != (weak[2] is None) or (strong[2] is not None and KEX_LADDER.index(strong[2])
-                                                         > KEX_LADDER.index(weak[2])):
+        if not _weaker_or_equal(strong[2], weak[2], KEX_LADDER):
             continue
         if strong[3] == 'tcp' and weak[3] == 'udp':
             continue

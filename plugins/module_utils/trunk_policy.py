@@ -152,6 +152,9 @@ def is_name(text):
     return isinstance(text, str) and 0 < len(text) <= MAX_NAME and _NAME.match(text) is not None
 
 
+_FORMED = {}
+
+
 class _Reader(object):
     """Reads one trunk, collecting every problem instead of stopping at the first."""
 
@@ -224,7 +227,15 @@ class _Reader(object):
     def formed(self, data, key, field, check, form, required=False):
         """A string of a given form (a name, an address): anything else names the form."""
         value = self.text(data, key, field, required)
-        if value is not None and not check(value):
+        if value is None:
+            return None
+        # an estate repeats its addresses and names: each is checked once
+        verdict = _FORMED.get((check, value))
+        if verdict is None:
+            verdict = bool(check(value))
+            if len(_FORMED) < 65536 and len(value) <= 256:
+                _FORMED[(check, str(value))] = verdict
+        if not verdict:
             self.problem(field, '%s is not %s' % (_show(value), form), value, form)
             return None
         return value

@@ -177,3 +177,25 @@ def test_the_defaults_of_every_role_pass_its_input_check(run_playbook):
     run = run_playbook('role_inputs_defaults.yml')
     assert run.rc == 0, run
     assert run.recap['localhost']['failed'] == 0, run
+
+
+BLOCKED = dict(TRUNK, name='blocked', provider=dict(TRUNK['provider'], srtp=False))
+
+
+def test_a_blocked_trunk_is_refused_unless_allowed_and_then_fails_closed(run_playbook, tmp_path):
+    """A trunk whose provider lacks SRTP on a public path: refused by default; with
+    mediation_gateway_allow_blockers it is configured with SRTP required anyway (fail closed), and the run
+    says so for that trunk."""
+    common = {'role_under_test': 'mediation_gateway', 'mediation_gateway_platform': 'skype_for_business',
+              'mediation_gateway_windows_mode': 'rendered', 'mediation_gateway_render_dir': str(tmp_path / 'scripts'),
+              'mediation_gateway_trunks': [TRUNK, BLOCKED]}
+    refused = run_playbook('role_inputs.yml', '--check', extra_vars=common)
+    assert refused.rc == 2, refused
+    assert 'Not configuring blocked: the policy requires protection the provider cannot give' in refused.stdout, refused
+
+    allowed = run_playbook('role_inputs.yml', '--check', extra_vars=dict(common, mediation_gateway_allow_blockers=True))
+    assert allowed.rc == 0, allowed
+    said = ' '.join(allowed.stdout.split())
+    assert ('trunk blocked: configured with TLS and SRTP as the policy requires; calls fail until the provider '
+            'supports them') in said, allowed
+    assert 'trunk public: configured with TLS and SRTP' not in said, allowed

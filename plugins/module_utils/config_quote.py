@@ -653,3 +653,16 @@ def powershell(value, kind='string'):
         return integer(value, POWERSHELL + ' (an integer)')
     raise QuoteError('powershell_quote has no kind %s; it knows string, in_string, vetted, value, comment, name, line, int'
                      % describe.show(kind))
+
+
+def kamailio_statements(text):
+    """What Kamailio runs of a configuration: its lines without ``#`` comments, blank lines and surrounding
+    spaces (``#!`` preprocessor directives are kept). Two files with the same statements run the same, so a
+    change to comments alone never needs a restart."""
+    statements = []
+    for line in str(text or '').splitlines():
+        line = line.strip()
+        if not line or (line.startswith('#') and not line.startswith('#!')):
+            continue
+        statements.append(line)
+    return statements

@@ -637,6 +637,7 @@ _RULES = {
         'mediation_gateway_shm_mb': _int_range(1, 1048576),
         'mediation_gateway_pkg_mb': _int_range(1, 65536),
         'mediation_gateway_children': _int_range(1, 1024),
+        'mediation_gateway_backups_keep': _int_range(1, 1000),
         'mediation_gateway_tls_method': _choice(('TLSv1.2+', 'TLSv1.3+', 'TLSv1.2', 'TLSv1.3')),
         'mediation_gateway_tls_cipher_list': _regex(_CIPHER_LIST, CIPHER_LIST_FORM),
         'mediation_gateway_tls_verify_depth': _int_range(1, 100),
@@ -719,6 +720,7 @@ _RULES = {
         'service_instance_manager': _choice(('systemd', 'supervisor')),
         'service_instance_restart': _boolean,
         'service_instance_log': _path,
+        'service_instance_supervisor_dir': _path,
         'service_instance_packages': _list(_regex(_PACKAGE, PACKAGE_FORM), minimum=1, what='package'),
     },
 }

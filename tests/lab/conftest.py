@@ -9,9 +9,11 @@ Run it with ``./run lab`` (or as part of ``./run test``): that re-executes pytes
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import shutil
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -133,7 +135,7 @@ def lab(collections_dir, tmp_path_factory):
         pytest.skip('not inside the lab namespace')
     subprocess.run(['ip', 'link', 'set', 'lo', 'up'], check=True)
     # a supervisord left by an earlier lab runs its programs in that lab's (gone) namespace
-    stop_supervisor()
+    tear_down()
     work = tmp_path_factory.mktemp('lab')
     env = ansible_environment(collections_dir, work / 'ansible-local')
     lab = Lab(env, work)
@@ -147,12 +149,75 @@ def lab(collections_dir, tmp_path_factory):
         lab.figures['converge (s)'] = round(time.monotonic() - started, 2)
         yield lab
     finally:
-        stop_supervisor()
+        tear_down()
+
+
+#: Everything the lab's roles and playbooks create on this machine (packages aside): the session removes it
+#: at its start and at its end, and the last test checks that nothing of it is left.
+LEFT_BEHIND = (
+    '/etc/supervisor/conf.d/kamailio-lab-*.conf', '/etc/supervisor/conf.d/rtpengine-lab-*.conf',
+    '/etc/supervisor/conf.d/baresip-lab-*.conf',
+    '/etc/kamailio/lab-*', '/etc/rtpengine/lab-*', '/etc/baresip/lab-*', '/etc/voip-trunk-security',
+    '/var/log/kamailio-lab-*.log', '/var/log/rtpengine-lab-*.log', '/var/log/baresip-lab-*.log',
+    '/run/kamailio-lab-*', '/run/rtpengine-lab-*', '/run/baresip-lab-*',
+    '/usr/local/sbin/voip-kamailio-check', '/usr/local/sbin/voip-rtpengine-check',
+)
+SUPERVISORD_PID = Path('/var/run/supervisord.pid')
+#: What the lab's daemons have on their command lines: a process holding one is the lab's.
+LAB_MARKS = ('/etc/kamailio/lab-', '/etc/rtpengine/lab-', '/etc/baresip/lab-', '/etc/voip-trunk-security/')
+
+
+def leftovers() -> list:
+    return sorted(path for pattern in LEFT_BEHIND for path in glob.glob(pattern))
+
+
+def lab_processes() -> list:
+    """``(pid, command line)`` of every process running a lab configuration."""
+    found = []
+    for entry in Path('/proc').iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / 'cmdline').read_bytes().replace(b'\0', b' ').decode(errors='replace')
+        except OSError:
+            continue
+        if any(mark in cmdline for mark in LAB_MARKS):
+            found.append((int(entry.name), cmdline.strip()))
+    return found
+
+
+def _wait_gone(pids, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and any(Path('/proc/%d' % pid).exists() for pid in pids):
+        time.sleep(0.1)
+    return [pid for pid in pids if Path('/proc/%d' % pid).exists()]
 
 
 def stop_supervisor():
-    subprocess.run(['supervisorctl', 'shutdown'], capture_output=True, check=False)
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline and subprocess.run(['pgrep', '-x', 'supervisord'], capture_output=True,
-                                                         check=False).returncode == 0:
-        time.sleep(0.2)
+    """Stop the supervisord the lab's roles started, by the PID its pid file gives: it stops its programs."""
+    try:
+        pid = int(SUPERVISORD_PID.read_text().strip())
+        comm = Path('/proc/%d/comm' % pid).read_text().strip()
+    except (OSError, ValueError):
+        return
+    if not comm.startswith('supervisord'):
+        return
+    os.kill(pid, signal.SIGTERM)
+    if _wait_gone([pid], 20):
+        os.kill(pid, signal.SIGKILL)
+        _wait_gone([pid], 5)
+
+
+def tear_down():
+    """Stop what the lab started (by PID) and remove what it wrote: no program, config, log or process stays."""
+    stop_supervisor()
+    stray = [process[0] for process in lab_processes()]
+    for pid in stray:
+        os.kill(pid, signal.SIGTERM)
+    for pid in _wait_gone(stray, 10):
+        os.kill(pid, signal.SIGKILL)
+    for path in leftovers():
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            os.unlink(path)

@@ -233,3 +233,32 @@ def test_tls_changes_are_reloaded_without_a_restart_and_drift_is_put_back(lab):
         options_over_tls(good_context(ssl.TLSVersion.TLSv1))
     assert options_over_tls(chacha_context())[-1] == GATEWAY_OK
     assert lab.gateway_pid() == pid
+
+
+def test_a_change_that_runs_nothing_different_never_restarts(lab):
+    """A restart drops calls: moving the public trunk to a private path with opportunistic on keeps TLS and
+    SRTP on (nothing Kamailio runs changes), and a hand edit of a comment is put back; neither restarts."""
+    pid = lab.gateway_pid()
+    cfg = CONFIG_DIR / 'kamailio.cfg'
+
+    def private_path(trunks):
+        public = next(trunk for trunk in trunks if trunk['name'] == 'lab-public')
+        public['connection'] = 'private'
+
+    moved = lab.enforce(inventory=lab.inventory_with(private_path))
+    assert moved.rc == 0, moved
+    assert lab.gateway_pid() == pid, moved
+
+    cfg.write_text(cfg.read_text().replace('\n', '\n# a comment added by hand\n', 1))
+    # the lab's earlier changes each left a backup: only the newest mediation_gateway_backups_keep stay
+    assert len(list(CONFIG_DIR.glob('kamailio.cfg.*~'))) > 2
+    fixed = lab.enforce(extra_vars={'mediation_gateway_backups_keep': 2})
+    assert fixed.rc == 0, fixed
+    assert '# a comment added by hand' not in cfg.read_text()
+    assert fixed.recap['lab-gateway']['changed'] > 0, fixed
+    assert lab.gateway_pid() == pid, fixed
+    assert options_over_tls()[-1] == GATEWAY_OK
+    backups = sorted(CONFIG_DIR.glob('kamailio.cfg.*~'), key=lambda path: path.stat().st_mtime)
+    assert len(backups) == 2
+    assert '# a comment added by hand' in backups[-1].read_text()   # the newest one: what this run replaced
+    assert len(list(CONFIG_DIR.glob('tls.cfg.*~'))) <= 2

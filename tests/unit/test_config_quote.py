@@ -442,3 +442,12 @@ def test_a_powershell_string_is_read_back_whole(value):
                                                                                           parser)
         return parsers.powershell_strings(text, parser)[0]
     round_trip(q.powershell, read, value)
+
+
+def test_kamailio_statements_leave_out_comments_and_keep_directives():
+    text = '# Ansible managed\n#!define FLT 1\n\nlisten=tls:127.0.0.1:5067  \n    # trunk a: TLS\n  route(X);\n'
+    assert q.kamailio_statements(text) == ['#!define FLT 1', 'listen=tls:127.0.0.1:5067', 'route(X);']
+    assert q.kamailio_statements(text.replace('trunk a: TLS', 'trunk a: TLS, policy optional')) == (
+        q.kamailio_statements(text))
+    assert q.kamailio_statements(text.replace('5067', '5068')) != q.kamailio_statements(text)
+    assert q.kamailio_statements(None) == [] and q.kamailio_statements('') == []

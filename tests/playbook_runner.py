@@ -68,3 +68,14 @@ def run_playbook(env, playbook, *args, inventory=None, extra_vars=None, cwd=None
     done = subprocess.run(command, cwd=str(cwd) if cwd else None, env=env, capture_output=True, text=True,
                           timeout=timeout, check=False)
     return PlaybookRun(done.returncode, done.stdout, done.stderr)
+
+
+def report_figures(terminalreporter, title: str, figures: dict, path: Path) -> None:
+    """Print a lab's measured figures at the end of the run and write them, as JSON, to ``path``."""
+    if not figures:
+        return
+    terminalreporter.section(title)
+    for name, value in figures.items():
+        terminalreporter.write_line('%s: %s' % (name, json.dumps(value)))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(figures, indent=2) + '\n')

@@ -10,7 +10,6 @@ Run it with ``./run lab`` (or as part of ``./run test``): that re-executes pytes
 from __future__ import annotations
 
 import glob
-import json
 import os
 import shutil
 import signal
@@ -21,7 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from playbook_runner import ansible_environment, run_playbook
+from playbook_runner import ansible_environment, report_figures, run_playbook
 
 LAB = Path(__file__).resolve().parent
 REPO = LAB.parents[1]
@@ -39,14 +38,7 @@ FIGURES: dict = {}
 
 
 def pytest_terminal_summary(terminalreporter):
-    if not FIGURES:
-        return
-    terminalreporter.section('lab figures')
-    for name, value in FIGURES.items():
-        terminalreporter.write_line('%s: %s' % (name, json.dumps(value)))
-    output = REPO / 'tests' / 'output'
-    output.mkdir(parents=True, exist_ok=True)
-    (output / 'lab-figures.json').write_text(json.dumps(FIGURES, indent=2) + '\n')
+    report_figures(terminalreporter, 'lab figures', FIGURES, REPO / 'tests' / 'output' / 'lab-figures.json')
 
 
 def in_lab() -> bool:

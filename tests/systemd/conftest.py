@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from playbook_runner import ansible_environment, run_playbook
+from playbook_runner import ansible_environment, report_figures, run_playbook
 from systemd_host import CACHE, Container, pristine_tree
 
 HERE = Path(__file__).resolve().parent
@@ -53,14 +53,7 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_terminal_summary(terminalreporter):
-    if not FIGURES:
-        return
-    terminalreporter.section('systemd lab figures')
-    for name, value in FIGURES.items():
-        terminalreporter.write_line('%s: %s' % (name, json.dumps(value)))
-    output = REPO / 'tests' / 'output'
-    output.mkdir(parents=True, exist_ok=True)
-    (output / 'systemd-lab-figures.json').write_text(json.dumps(FIGURES, indent=2) + '\n')
+    report_figures(terminalreporter, 'systemd lab figures', FIGURES, REPO / 'tests' / 'output' / 'systemd-lab-figures.json')
 
 
 class SystemdLab:

@@ -582,4 +582,7 @@ def test_a_value_the_grammar_accepts_has_no_line_break_quote_or_control_characte
                         'mediation_gateway_render_dir'):
                 continue
             if not validate(role, {name: text}) and text:
-                assert text.isprintable() and '"' not in text and '\\' not in text, (name, text)
+                assert text.isprintable() and '"' not in text, (name, text)
+                # a WMI namespace is root\cimv2: its backslash only ever stands in a PowerShell single-quoted
+                # string, where it means itself
+                assert '\\' not in text or name == 'mediation_gateway_ocs_wmi_namespace', (name, text)

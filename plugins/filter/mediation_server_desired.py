@@ -42,7 +42,7 @@ options:
       - "Platform options: C(host), C(module), C(mediation_server), C(trunks) (trunk name to C({scope, trunk})),
         C(media_configuration), C(manage_ports), C(trunk_transport_property), C(certificate_type),
         C(wmi_namespace), C(transport_values), C(encryption_levels), C(certificate_names),
-        C(certificate_expiry_warn_days). See the role M(voip.trunk_security.mediation_gateway)'s argument spec."
+        C(certificate_expiry_warn_days). See the role P(voip.trunk_security.mediation_gateway#role)'s argument spec."
     type: dict
     default: {}
 '''

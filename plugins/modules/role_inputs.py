@@ -14,8 +14,8 @@ short_description: Check the inputs of one of the collection's roles before it c
 version_added: 1.0.0
 author: voip.trunk_security contributors (@voip-trunk-security)
 description:
-  - The first task of the roles M(voip.trunk_security.mediation_gateway), M(voip.trunk_security.media_relay),
-    M(voip.trunk_security.sip_endpoint) and M(voip.trunk_security.service_instance), right after Ansible's own
+  - The first task of the roles P(voip.trunk_security.mediation_gateway#role), P(voip.trunk_security.media_relay#role),
+    P(voip.trunk_security.sip_endpoint#role) and P(voip.trunk_security.service_instance#role), right after Ansible's own
     check of their C(meta/argument_specs.yml) (types, choices, required inputs).
   - Checks the form of every input that reaches a configuration file or a command line - IP literals, host names
     per RFC 1123, ports 1-65535, absolute paths of safe characters, instance names, SIP addresses of record,

@@ -88,6 +88,15 @@ def test_changelog_fragments_lint():
     assert list((REPO / 'changelogs' / 'fragments').glob('*.yml')), 'a change needs a changelog fragment'
 
 
+def test_collection_docs_lint(collections_dir):
+    """antsibull-docs, which builds the collection's documentation site, finds no broken markup or
+    reference (a role is P(fqcn#role), never M()) and accepts docs/docsite/links.yml."""
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(collections_dir), PATH='%s:%s' % (BIN, os.environ.get('PATH', '')))
+    code, out = run([tool('antsibull-docs'), 'lint-collection-docs', '--plugin-docs',
+                     collections_dir / 'ansible_collections' / 'voip' / 'trunk_security'], cwd=REPO, env=env)
+    assert code == 0 and not out.strip(), out[-8000:]
+
+
 @pytest.mark.parametrize('kind, name, expected', [
     ('filter', 'voip.trunk_security.tls_srtp_policy', 'Applies the trunk security policy'),
     ('filter', 'voip.trunk_security.trunk_report', 'returns one report with per-host results'),

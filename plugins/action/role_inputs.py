@@ -51,7 +51,7 @@ class ActionModule(ActionBase):
                     problems.append({'field': name, 'message': 'cannot be resolved: %s' % _first_line(error),
                                      'value': None})
         checked = role_inputs.check(role, values)
-        problems.extend(checked['problems'])
+        problems.extend(role_inputs.explain_defaults(checked['problems'], task_vars if args['values'] is None else {}))
         warnings = list(checked['warnings'])
         unknown = []
         if args['warn_unknown']:

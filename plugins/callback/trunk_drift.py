@@ -114,6 +114,10 @@ class CallbackModule(CallbackBase):
             if role is not None:
                 change['role'] = role.get_name()
             path = entry.get('dest') or entry.get('path')
+            if not isinstance(path, str):
+                # a template or copy that would create a file, in check mode, names it only in its arguments
+                arguments = (entry.get('invocation') or {}).get('module_args') or {}
+                path = arguments.get('dest') or arguments.get('path')
             if isinstance(path, str):
                 change['path'] = path
             if entry.get('_ansible_item_label') is not None and entry is not data:

@@ -725,6 +725,28 @@ _RULES = {
     },
 }
 
+#: Inputs whose role default is derived from the host: when such an input is refused while it still
+#: holds that default (its raw, untemplated value), the refusal says so and how to set it.
+DERIVED_DEFAULTS = {
+    'mediation_gateway_certificate_names': (
+        ['{{ inventory_hostname }}'],
+        'this is the default, [inventory_hostname], and the host\'s inventory name is not a certificate name: '
+        'set mediation_gateway_certificate_names to the names the gateway\'s certificate carries'),
+}
+
+
+def explain_defaults(problems, raw_values):
+    """``problems`` with a note added to each one whose field still holds its host-derived default
+    (:data:`DERIVED_DEFAULTS`) in ``raw_values`` (the untemplated variables)."""
+    explained = []
+    for problem in problems:
+        default = DERIVED_DEFAULTS.get(problem['field'])
+        if default is not None and raw_values.get(problem['field']) == default[0]:
+            problem = dict(problem, message='%s (%s)' % (problem['message'], default[1]))
+        explained.append(problem)
+    return explained
+
+
 #: Every input each role checks: the names of its argument specs (a unit test keeps them equal).
 INPUTS = dict((role, tuple(sorted(rules))) for role, rules in _RULES.items())
 

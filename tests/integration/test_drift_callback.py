@@ -25,7 +25,10 @@ def test_drift_records_check_mode_changes_with_diffs_and_failures(run_playbook, 
     drift = json.loads(drift_file.read_text())
     assert drift['check_mode'] is True
     a, b = drift['hosts']['gw-a'], drift['hosts']['gw-b']
-    assert [c['task'] for c in a['changes']] == ['Install the config'], 'the report task is not drift'
+    assert [c['task'] for c in a['changes']] == ['Install the config', 'Create a file that does not exist yet'], (
+        'the report task is not drift')
+    # a file check mode would create is named too, although the module's result carries no dest
+    assert a['changes'][1]['path'] == str(tmp_path / 'gw-a.new') and not (tmp_path / 'gw-a.new').exists()
     change = a['changes'][0]
     assert change['action'] == 'ansible.builtin.copy'
     assert '-listen=tcp:192.0.2.10:5060' in change['diff'] and '+listen=tls:192.0.2.10:5067' in change['diff']

@@ -199,3 +199,17 @@ def test_a_blocked_trunk_is_refused_unless_allowed_and_then_fails_closed(run_pla
     assert ('trunk blocked: configured with TLS and SRTP as the policy requires; calls fail until the provider '
             'supports them') in said, allowed
     assert 'trunk public: configured with TLS and SRTP' not in said, allowed
+
+
+def test_a_refused_default_certificate_name_says_it_is_the_default(run_playbook, tmp_path):
+    """mediation_gateway_certificate_names defaults to [inventory_hostname]; an inventory name that
+    is no certificate name (an underscore) is refused, and the message says the default is why."""
+    inventory = tmp_path / 'hosts.yml'
+    inventory.write_text('all:\n  hosts:\n    gw_lon_01: {ansible_connection: local}\n')
+    run = run_playbook('role_inputs.yml', '--check', inventory=inventory, extra_vars={
+        'role_under_test': 'mediation_gateway', 'sip_trunks': [], 'role_hosts': 'all'})
+    assert run.rc != 0, run
+    assert ("mediation_gateway_certificate_names: name 1 of 1: 'gw_lon_01' is not" in run.stdout
+            and "(this is the default, [inventory_hostname], and the host's inventory name is not a certificate "
+                "name: set mediation_gateway_certificate_names to the names the gateway's certificate carries)"
+            in run.stdout), run

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 pytestmark = pytest.mark.slow
 
@@ -85,7 +86,28 @@ def test_ansible_lint_production_profile(collections_dir):
 def test_changelog_fragments_lint():
     code, out = run([tool('antsibull-changelog'), 'lint'], cwd=REPO)
     assert code == 0 and not out.strip(), out
-    assert list((REPO / 'changelogs' / 'fragments').glob('*.yml')), 'a change needs a changelog fragment'
+
+
+def test_changelog_is_released_for_the_galaxy_version_and_generated(tmp_path):
+    """galaxy.yml's version is released in changelogs/changelog.yaml (or is the next one, with
+    fragments waiting for it), and CHANGELOG.rst is exactly what antsibull-changelog generates."""
+    version = yaml.safe_load((REPO / 'galaxy.yml').read_text())['version']
+    releases = yaml.safe_load((REPO / 'changelogs' / 'changelog.yaml').read_text())['releases'] or {}
+    fragments = sorted(p.name for p in (REPO / 'changelogs' / 'fragments').glob('*.yml'))
+
+    def key(text):
+        return tuple(int(part) for part in text.split('.'))
+    if version in releases:
+        assert not fragments, 'fragments %s wait for the release after %s: raise galaxy.yml\'s version' % (fragments, version)
+    else:
+        assert fragments and all(key(v) < key(version) for v in releases), (
+            'galaxy.yml says %s, unreleased: it needs fragments and must be above %s' % (version, sorted(releases)))
+    copy = tmp_path / 'copy'
+    shutil.copytree(REPO, copy, ignore=shutil.ignore_patterns('.git', '.venv', 'tests', 'reports', '*.tar.gz'))
+    code, out = run([tool('antsibull-changelog'), 'generate'], cwd=copy)
+    assert code == 0, out
+    assert (copy / 'CHANGELOG.rst').read_text() == (REPO / 'CHANGELOG.rst').read_text(), (
+        'CHANGELOG.rst is not what antsibull-changelog generate writes')
 
 
 def test_collection_docs_lint(collections_dir):

@@ -4,9 +4,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Benchmarks of the collection: the policy engine, the filter against plain Ansible
 tasks, the assess playbook against a no-op play, and the live-verification judgement and
-audit report at scale.
+audit report at scale, and the controller's CPU per gateway host of enforce.yml --check.
 
-    python tests/bench/run_bench.py [--quick] [--only engine|filter|assess|audit]
+    python tests/bench/run_bench.py [--quick] [--only engine|filter|assess|audit|controller]
 
 Prints a table and writes the figures to tests/output/bench.json. Not a pytest test:
 nothing here is collected. See tests/bench/README.md for what each figure means.
@@ -37,22 +37,28 @@ OUTPUT = REPO / 'tests' / 'output' / 'bench.json'
 PLAYBOOKS = BENCH / 'playbooks'
 
 sys.path.insert(0, str(BENCH))
+import gatewaygen  # noqa: E402  (beside this file)
 import trunkgen  # noqa: E402  (beside this file)
 
 SIZES = {
     # engine: trunks; filter: trunks for (a); hand_probe: trunks (b) runs on first;
     # hand_limit_s: how long (b) may take over all trunks: the probe's linear guess must be
     #   under it, and the full run is stopped at it (--hand-limit overrides);
-    # hosts: inventory hosts (2 trunks each) for assess.yml; repeats: runs of each play.
+    # hosts: inventory hosts (2 trunks each) for assess.yml; repeats: runs of each play;
+    # controller_hosts: gateway inventories enforce.yml --check runs over, at controller_forks;
+    #   the largest also at controller_more_forks.
     'full': {'engine': 10000, 'engine_runs': 5, 'filter': 10000, 'hand_probe': 1000, 'hand_limit_s': 180.0,
-             'hosts': 1000, 'repeats': 2, 'audit_trunks': 1000},
+             'hosts': 1000, 'repeats': 2, 'audit_trunks': 1000,
+             'controller_hosts': [20, 100], 'controller_forks': 5, 'controller_more_forks': 10},
     'quick': {'engine': 2000, 'engine_runs': 5, 'filter': 2000, 'hand_probe': 200, 'hand_limit_s': 20.0,
-              'hosts': 200, 'repeats': 2, 'audit_trunks': 200},
+              'hosts': 200, 'repeats': 2, 'audit_trunks': 200,
+              'controller_hosts': [5, 20], 'controller_forks': 5, 'controller_more_forks': 10},
 }
-GOALS = {'engine_trunks_per_s': 50000.0, 'assess_ratio': 1.5, 'judge_probes_per_s': 10000.0, 'audit_s': 2.0}
+GOALS = {'engine_trunks_per_s': 50000.0, 'assess_ratio': 1.5, 'judge_probes_per_s': 10000.0, 'audit_s': 2.0,
+         'controller_cpu_per_host_s': 3.0, 'controller_growth': 1.1}
 TRUNKS_PER_HOST = 2
 PLAYBOOK_TIMEOUT_S = 3600
-SECTIONS = ('engine', 'filter', 'assess', 'audit')
+SECTIONS = ('engine', 'filter', 'assess', 'audit', 'controller')
 
 
 class BenchError(RuntimeError):
@@ -104,17 +110,18 @@ def ansible_env(work: Path) -> dict:
 
 
 def run_playbook(ctx: dict, args: list, log_name: str, extra_env: dict | None = None,
-                 timeout: float = PLAYBOOK_TIMEOUT_S) -> float:
+                 timeout: float = PLAYBOOK_TIMEOUT_S, command: list | None = None) -> float:
     """Run ansible-playbook (cwd: the work dir), output to a log; return the wall time in seconds.
 
+    ``command`` replaces the ansible-playbook executable (cpu_split.py runs the same code).
     At ``timeout`` the run (ansible-playbook and its workers) is
     stopped and :class:`PlaybookTimeout` raised."""
     env = dict(ctx['env'], **(extra_env or {}))
     log = ctx['work'] / log_name
     with open(log, 'wb') as out:
         start = time.perf_counter()
-        proc = subprocess.Popen([ctx['ansible_playbook']] + args, cwd=ctx['work'], env=env, stdout=out,
-                                stderr=subprocess.STDOUT)
+        proc = subprocess.Popen((command or [ctx['ansible_playbook']]) + args, cwd=ctx['work'], env=env,
+                                stdout=out, stderr=subprocess.STDOUT)
         try:
             proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -469,6 +476,104 @@ def bench_audit(ctx: dict) -> dict:
     }
 
 
+# --- 5. enforce.yml --check: the controller's CPU per gateway host ----------------------
+
+_RECAP_HOST = re.compile(r'^(?P<host>\S+)\s+:\s+ok=(?P<ok>\d+)\s+changed=(?P<changed>\d+)\s+unreachable=(?P<unreachable>\d+)'
+                         r'\s+failed=(?P<failed>\d+)\s+skipped=(?P<skipped>\d+)')
+#: tasks that run a Kamailio or rtpengine binary: check mode must skip them on every host
+_BINARY_TASKS = ('Validate the candidate before it lands', 'Reload the TLS profiles without dropping calls',
+                 'Wait for the ng control socket to answer a ping')
+
+
+def _cpu_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _recap(log: Path) -> dict:
+    hosts = {}
+    for line in log.read_text(errors='replace').splitlines():
+        match = _RECAP_HOST.match(line)
+        if match:
+            hosts[match.group('host')] = {k: int(v) for k, v in match.groupdict().items() if k != 'host'}
+    return hosts
+
+
+def _controller_run(ctx: dict, hosts: int, forks: int) -> dict:
+    """One enforce.yml --check run over ``hosts`` fresh gateway hosts at ``forks``; its CPU, split."""
+    tag = '%d-f%d' % (hosts, forks)
+    base = ctx['work'] / ('gateways-%s' % tag)
+    inventory = write_json(ctx['work'] / ('gateways-%s.json' % tag), gatewaygen.inventory(hosts, str(base)))
+    split = ctx['work'] / ('cpu-%s.jsonl' % tag)
+    progress('controller: enforce.yml --check over %d gateway hosts, forks=%d' % (hosts, forks))
+    before = _cpu_children()
+    wall = run_playbook(ctx, ['-i', str(inventory), str(REPO / 'playbooks' / 'enforce.yml'), '--check',
+                              '-f', str(forks)], 'controller-%s.log' % tag,
+                        {'BENCH_CPU_SPLIT_FILE': str(split)}, command=[sys.executable, str(BENCH / 'cpu_split.py')])
+    total = _cpu_children() - before
+
+    recap = _recap(ctx['work'] / ('controller-%s.log' % tag))
+    bad = {h: r for h, r in recap.items() if r['failed'] or r['unreachable'] or not r['changed']}
+    if len(recap) != hosts or bad:
+        raise BenchError('enforce.yml --check over %d hosts: %d hosts in the recap, these failed, were unreachable '
+                         'or would change nothing: %s' % (hosts, len(recap), bad))
+    if base.exists():
+        raise BenchError('enforce.yml --check wrote into %s: check mode must write nothing' % base)
+    records = [json.loads(line) for line in split.read_text().splitlines()]
+    main_rec = [r for r in records if r.get('main')]
+    workers = [r for r in records if not r.get('main')]
+    ran = sorted({r['task'] for r in workers if r['modules_s'] > 0 and r['task'].split(' : ')[-1].startswith(_BINARY_TASKS)})
+    if ran:
+        raise BenchError('check mode ran a module for %s: it must skip what runs Kamailio or rtpengine' % ran)
+    main_s = main_rec[0]['self_s'] if main_rec else None
+    modules_s = sum(r['modules_s'] for r in workers)
+    worker_s = sum(r['worker_s'] for r in workers)
+    per_task: dict = {}
+    for record in workers:
+        entry = per_task.setdefault(record['task'], [0, 0.0, 0.0])
+        entry[0] += 1
+        entry[1] += record['worker_s']
+        entry[2] += record['modules_s']
+    top = sorted(per_task.items(), key=lambda item: -(item[1][1] + item[1][2]))[:15]
+    return {
+        'hosts': hosts, 'forks': forks, 'wall_s': round(wall, 2),
+        'cpu_s': round(total, 2), 'cpu_per_host_s': round(total / hosts, 3),
+        'main_s': None if main_s is None else round(main_s, 2),
+        'workers_s': round(worker_s, 2),
+        'modules_s': round(modules_s, 2), 'modules_per_host_s': round(modules_s / hosts, 3),
+        'controller_per_host_s': round((total - modules_s) / hosts, 3),
+        'worker_runs_per_host': round(len(workers) / hosts, 1),
+        'module_tasks_per_host': round(sum(1 for r in workers if r['modules_s'] > 0) / hosts, 1),
+        'changed_per_host': sorted({r['changed'] for r in recap.values()}),
+        'top_tasks_per_host': [{'task': name, 'runs': count / hosts, 'worker_s': round(w / hosts, 3),
+                                'modules_s': round(m / hosts, 3)} for name, (count, w, m) in top],
+    }
+
+
+def bench_controller(ctx: dict) -> dict:
+    """enforce.yml --check from a fresh state over generated Kamailio gateway inventories."""
+    sizes = ctx['sizes']
+    forks, more = sizes['controller_forks'], sizes['controller_more_forks']
+    runs = [_controller_run(ctx, hosts, forks) for hosts in sizes['controller_hosts']]
+    more_run = _controller_run(ctx, sizes['controller_hosts'][-1], more) if more and more != forks else None
+    small, large = runs[0], runs[-1]
+    growth = large['cpu_per_host_s'] / small['cpu_per_host_s']
+    goal, flat = GOALS['controller_cpu_per_host_s'], GOALS['controller_growth']
+    return {
+        'trunks_per_host': gatewaygen.TRUNKS_PER_HOST,
+        # whether this machine has it: check mode runs none of its tasks either way (checked per run)
+        'kamailio_binary': shutil.which('kamailio', path=os.environ.get('PATH', '') + ':/usr/sbin:/usr/local/sbin'),
+        'runs': runs,
+        'more_forks': more_run,
+        'growth_per_host': round(growth, 3),
+        'controller_growth_per_host': round(large['controller_per_host_s'] / small['controller_per_host_s'], 3),
+        'goal_cpu_per_host_s': goal, 'goal_growth': flat,
+        'meets_goal': max(r['cpu_per_host_s'] for r in runs) <= goal and growth <= flat,
+        'meets_goal_without_modules': (max(r['controller_per_host_s'] for r in runs) <= goal
+                                       and large['controller_per_host_s'] / small['controller_per_host_s'] <= flat),
+    }
+
+
 def _status(ok: bool | None) -> str:
     return '-' if ok is None else ('ok' if ok else 'MISSED')
 
@@ -508,6 +613,21 @@ def table(results: dict) -> str:
                      '<= %.1f s' % audit['goal_audit_s'], _status(audit['meets_audit_goal'])))
         rows.append(('   sizes: HTML / JSON / JUnit; peak memory', '%.1f / %.1f / %.1f MB; %.0f MB' % (
             audit['html_bytes'] / 1e6, audit['json_bytes'] / 1e6, audit['junit_bytes'] / 1e6, audit['peak_mb']), '', ''))
+    ctl = results.get('controller')
+    if ctl:
+        goal = ctl['goal_cpu_per_host_s']
+        for run in ctl['runs'] + ([ctl['more_forks']] if ctl['more_forks'] else []):
+            first = run is ctl['runs'][0]
+            rows.append(('%s %d hosts x %d trunks, forks=%d: CPU per host' % (
+                '5. enforce.yml --check,' if first else '  ', run['hosts'], ctl['trunks_per_host'], run['forks']),
+                '%.2f s' % run['cpu_per_host_s'], '<= %.1f s' % goal, _status(run['cpu_per_host_s'] <= goal)))
+            rows.append(('     of it module processes / the rest (controller proper)',
+                         '%.2f / %.2f s' % (run['modules_per_host_s'], run['controller_per_host_s']),
+                         '<= %.1f s' % goal, _status(run['controller_per_host_s'] <= goal)))
+        rows.append(('   growth per host, %d -> %d hosts (all / without modules)' % (
+            ctl['runs'][0]['hosts'], ctl['runs'][-1]['hosts']),
+            '%.2fx / %.2fx' % (ctl['growth_per_host'], ctl['controller_growth_per_host']),
+            '<= %.1fx' % ctl['goal_growth'], _status(ctl['growth_per_host'] <= ctl['goal_growth'])))
     header = ('figure', 'measured', 'goal', 'status')
     widths = [max(len(str(row[i])) for row in rows + [header]) for i in range(4)]
     fmt = '  '.join('%%-%ds' % w for w in widths)
@@ -530,6 +650,18 @@ def table(results: dict) -> str:
                 lines.append('   %-7s %-58s %7.2f s' % (name, task['task'], task['s']))
             if not assess['profile'][name]:
                 lines.append('   %-7s (no TASKS RECAP: is the ansible.posix collection installed?)' % name)
+    if ctl:
+        large = ctl['runs'][-1]
+        lines.append('')
+        lines.append('5: %d hosts, forks=%d: %.1f s wall; main process %.1f s, workers %.1f s, module processes %.1f s; '
+                     '%.0f worker forks per host, %.0f of them run a module; kamailio here: %s'
+                     % (large['hosts'], large['forks'], large['wall_s'], large['main_s'] or 0, large['workers_s'],
+                        large['modules_s'], large['worker_runs_per_host'], large['module_tasks_per_host'],
+                        ctl['kamailio_binary'] or 'not installed'))
+        lines.append('   CPU per host by task (worker + module processes), the %d-host run:' % large['hosts'])
+        for task in large['top_tasks_per_host']:
+            lines.append('   %-78s %4.1fx %6.3f + %6.3f s'
+                         % (task['task'][:78], task['runs'], task['worker_s'], task['modules_s']))
     return '\n'.join(l.rstrip() for l in lines)
 
 
@@ -557,9 +689,12 @@ def others_cpu_share(start: tuple, end: tuple) -> float | None:
 
 
 def source_digest() -> str:
-    """A digest of the code being measured (plugins, assess.yml), to tell whether it changed mid-run."""
+    """A digest of the code being measured (plugins, roles, assess.yml, enforce.yml), to tell whether it
+    changed mid-run."""
     digest = hashlib.sha256()
-    measured = [p for p in (REPO / 'plugins').rglob('*.py') if p.is_file()] + [REPO / 'playbooks' / 'assess.yml']
+    measured = ([p for p in (REPO / 'plugins').rglob('*.py') if p.is_file()]
+                + [p for p in (REPO / 'roles').rglob('*') if p.is_file()]
+                + [REPO / 'playbooks' / 'assess.yml', REPO / 'playbooks' / 'enforce.yml'])
     for path in sorted(p for p in measured if p.is_file()):
         digest.update(str(path.relative_to(REPO)).encode() + b'\0' + path.read_bytes() + b'\0')
     return digest.hexdigest()[:16]
@@ -604,7 +739,7 @@ def main(argv=None) -> int:
     make_collections_path(work)
     sys.path.insert(0, str(work))
     ctx['env'] = ansible_env(work)
-    needs_ansible = any(s in sections for s in ('filter', 'assess'))
+    needs_ansible = any(s in sections for s in ('filter', 'assess', 'controller'))
     if needs_ansible:
         ctx['ansible_playbook'] = find_ansible_playbook()
 
@@ -627,7 +762,7 @@ def main(argv=None) -> int:
         for section in SECTIONS:
             if section in sections:
                 results[section] = {'engine': bench_engine, 'filter': bench_filter, 'assess': bench_assess,
-                                    'audit': bench_audit}[section](ctx)
+                                    'audit': bench_audit, 'controller': bench_controller}[section](ctx)
     except (BenchError, PlaybookTimeout) as error:
         failed = str(error)
     finally:
@@ -646,8 +781,8 @@ def main(argv=None) -> int:
         print('\nnote: other processes used %.0f%% of the %d CPUs while the benchmark ran; the figures are noisy'
               % (meta['others_cpu_share'] * 100, meta['cpus']))
     if meta['code_digest_end'] != meta['code_digest_start']:
-        print('\nWARNING: plugins/ or playbooks/assess.yml changed while the benchmark ran: the figures mix two '
-              'versions; run it again')
+        print('\nWARNING: plugins/, roles/, playbooks/assess.yml or playbooks/enforce.yml changed while the '
+              'benchmark ran: the figures mix two versions; run it again')
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)
     document = {'meta': meta, 'results': results}
     if failed:

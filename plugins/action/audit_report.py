@@ -67,18 +67,12 @@ class ActionModule(ActionBase):
         trunks = args['trunks']
         notes = []
         if trunks is None:
-            trunks, notes = self._gather(task_vars, sorted(assessment['hosts']))
+            trunks, notes = gather_trunks(task_vars, sorted(assessment['hosts']))
 
         dest_dir = os.path.abspath(args['dest_dir'])
         paths = dict((kind, os.path.join(dest_dir, args[kind + '_name'])) for kind in ('html', 'json', 'junit'))
         try:
-            # The timestamp is when the content last changed: with the same inputs the
-            # previous one is kept, so a rerun rewrites nothing and reports no change.
-            generated = args['generated'] or _previous_timestamp(paths['json'])
-            files = _render(assessment, trunks, drift, verify, generated, args['title'], paths)
-            if args['generated'] is None and (generated is None or report_files.differs(paths['json'], files[paths['json']])):
-                generated = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat().replace('+00:00', 'Z')
-                files = _render(assessment, trunks, drift, verify, generated, args['title'], paths)
+            files = audit_files(assessment, trunks, drift, verify, paths, args['title'], args['generated'])
         except AuditInputError as error:
             raise AnsibleActionFail('cannot build the audit report: %s' % error)
         changed = [path for path, content in files.items() if report_files.differs(path, content)]
@@ -94,34 +88,36 @@ class ActionModule(ActionBase):
                       files=sorted(files), notes=notes)
         return result
 
-    def _gather(self, task_vars, hosts):
-        """Each host's trunk model from its variables, as the assessment read it: sip_trunks, or
-        trunk_security_source mapped by trunk_security_query. A host without either gets none."""
-        hostvars = task_vars.get('hostvars')
-        trunks, notes = {}, []
-        if hostvars is None:
-            return trunks, ['hostvars are not available: the diagrams are drawn from the assessment alone']
-        for host in hosts:
-            try:
-                if host not in hostvars:
-                    notes.append('%s is not in the inventory: its diagrams are drawn from the assessment alone' % host)
-                    continue
-                variables = hostvars[host]
-                if 'sip_trunks' in variables:
-                    found = variables['sip_trunks']
-                elif 'trunk_security_source' in variables and 'trunk_security_query' in variables:
-                    found = trunk_source.query(variables['trunk_security_source'], variables['trunk_security_query'])
-                else:
-                    continue
-            except Exception as error:  # a variable that does not template: draw without it, and say so
-                notes.append("%s: cannot read the host's trunks (%s): its diagrams are drawn from the assessment alone"
-                             % (host, to_text(error)))
+
+def gather_trunks(task_vars, hosts):
+    """Each host's trunk model from its variables, as the assessment read it: sip_trunks, or
+    trunk_security_source mapped by trunk_security_query. A host without either gets none.
+    Returns ``(trunks, notes)``; also used by the merge_reports action."""
+    hostvars = task_vars.get('hostvars')
+    trunks, notes = {}, []
+    if hostvars is None:
+        return trunks, ['hostvars are not available: the diagrams are drawn from the assessment alone']
+    for host in hosts:
+        try:
+            if host not in hostvars:
+                notes.append('%s is not in the inventory: its diagrams are drawn from the assessment alone' % host)
                 continue
-            if isinstance(found, list):
-                trunks[host] = found
+            variables = hostvars[host]
+            if 'sip_trunks' in variables:
+                found = variables['sip_trunks']
+            elif 'trunk_security_source' in variables and 'trunk_security_query' in variables:
+                found = trunk_source.query(variables['trunk_security_source'], variables['trunk_security_query'])
             else:
-                notes.append("%s: the host's trunks are not a list: its diagrams are drawn from the assessment alone" % host)
-        return trunks, notes
+                continue
+        except Exception as error:  # a variable that does not template: draw without it, and say so
+            notes.append("%s: cannot read the host's trunks (%s): its diagrams are drawn from the assessment alone"
+                         % (host, to_text(error)))
+            continue
+        if isinstance(found, list):
+            trunks[host] = found
+        else:
+            notes.append("%s: the host's trunks are not a list: its diagrams are drawn from the assessment alone" % host)
+    return trunks, notes
 
 
 def _load(path, option, skip_missing):
@@ -142,6 +138,18 @@ def _load(path, option, skip_missing):
         raise AnsibleActionFail('cannot read %s %s: %s' % (option, path, error))
     except ValueError as error:
         raise AnsibleActionFail('%s %s is not valid JSON: %s' % (option, path, error))
+
+
+def audit_files(assessment, trunks, drift, verify, paths, title, generated=None):
+    """``{path: text}`` of the audit reports (``paths``: kind to path). Without ``generated`` the
+    timestamp is when the content last changed: with the same inputs the previous one is kept,
+    so a rerun rewrites nothing and reports no change. Also used by the merge_reports action."""
+    stamp = generated or _previous_timestamp(paths['json'])
+    files = _render(assessment, trunks, drift, verify, stamp, title, paths)
+    if generated is None and (stamp is None or report_files.differs(paths['json'], files[paths['json']])):
+        stamp = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat().replace('+00:00', 'Z')
+        files = _render(assessment, trunks, drift, verify, stamp, title, paths)
+    return files
 
 
 def _render(assessment, trunks, drift, verify, generated, title, paths):

@@ -131,6 +131,7 @@ def test_collection_docs_lint(collections_dir):
     ('filter', 'voip.trunk_security.verify_plan', 'the probes that show whether the gateway side really is'),
     ('filter', 'voip.trunk_security.verify_findings', 'The ids are stable'),
     ('module', 'voip.trunk_security.audit_report', 'self-contained'),
+    ('module', 'voip.trunk_security.merge_reports', 'identical to that run'),
     ('filter', 'voip.trunk_security.mediation_server_desired', 'Mediation Server'),
     ('filter', 'voip.trunk_security.mediation_server_plan', 'Mediation Server'),
     ('module', 'voip.trunk_security.role_inputs', 'IP literals, host names per RFC 1123'),

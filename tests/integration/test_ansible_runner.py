@@ -24,11 +24,9 @@ from __future__ import annotations
 import datetime
 import json
 import os
-import socket
 import ssl
 import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +41,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 from cryptography.x509.oid import NameOID
 
 from playbook_runner import ansible_bin
+from sip_tls_server import SipTlsServer
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / 'runner'
@@ -115,35 +114,15 @@ class TLSListener:
         self.context.minimum_version = ssl.TLSVersion.TLSv1_2
         self.context.set_ciphers('ECDHE+AESGCM:ECDHE+CHACHA20')
         self.context.load_cert_chain(str(self.cert), str(keyfile))
-        self.sock = socket.create_server((TLS_ADDRESS, 0))
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
+        self.server = SipTlsServer(self.context, TLS_ADDRESS)
+        self.port = self.server.port
 
-    def _serve(self):
-        while not self.stop.is_set():
-            try:
-                conn = self.sock.accept()[0]
-            except OSError:
-                continue
-            self.connections += 1
-            conn.settimeout(1)
-            try:
-                with self.context.wrap_socket(conn, server_side=True) as tls:
-                    if tls.recv(4096):
-                        tls.sendall(b'SIP/2.0 200 OK\r\nContent-Length: 0\r\n\r\n')
-            except (OSError, ssl.SSLError):
-                pass
-            finally:
-                conn.close()
+    @property
+    def connections(self):
+        return self.server.connections
 
     def close(self):
-        self.stop.set()
-        self.thread.join(2)
-        self.sock.close()
+        self.server.close()
 
 
 # --------------------------------------------------------------------------- jobs

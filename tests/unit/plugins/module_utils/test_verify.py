@@ -26,6 +26,7 @@ from cryptography.x509.oid import NameOID
 from hypothesis import given, settings, strategies as st
 
 from ansible_collections.voip.trunk_security.plugins.module_utils import sip_probe, verify
+from sip_tls_server import SipTlsServer
 
 REPO = Path(__file__).resolve().parents[4]
 
@@ -374,31 +375,11 @@ class TLSServer:
         if require_client_cert:
             self.context.verify_mode = ssl.CERT_REQUIRED
             self.context.load_verify_locations(str(cert))
-        self.sock = socket.create_server(('127.0.0.1', 0))
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self):
-        while not self.stop.is_set():
-            try:
-                conn = self.sock.accept()[0]
-            except OSError:
-                continue
-            conn.settimeout(1)
-            try:
-                with self.context.wrap_socket(conn, server_side=True) as tls:
-                    if tls.recv(4096):
-                        tls.sendall(b'SIP/2.0 200 OK\r\nContent-Length: 0\r\n\r\n')
-            except (OSError, ssl.SSLError):
-                pass
+        self.server = SipTlsServer(self.context)
+        self.port = self.server.port
 
     def close(self):
-        self.stop.set()
-        self.thread.join(2)
-        self.sock.close()
+        self.server.close()
 
 
 def test_weak_suites_are_found_behind_a_demanded_client_certificate(tmp_path):

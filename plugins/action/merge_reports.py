@@ -15,7 +15,7 @@ from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.voip.trunk_security.plugins.action.audit_report import audit_files, gather_trunks
+from ansible_collections.voip.trunk_security.plugins.action.audit_report import ARGUMENT_SPEC as AUDIT_SPEC, audit_files, gather_trunks
 from ansible_collections.voip.trunk_security.plugins.module_utils import report_merge
 from ansible_collections.voip.trunk_security.plugins.module_utils.assessment import table
 from ansible_collections.voip.trunk_security.plugins.module_utils.audit_report import AuditInputError
@@ -30,7 +30,8 @@ ARGUMENT_SPEC = {
     'trunks': {'type': 'dict'},
     'title': {'type': 'str', 'default': 'Trunk security audit'},
 }
-AUDIT_NAMES = {'html': 'trunk-audit.html', 'json': 'trunk-audit.json', 'junit': 'trunk-audit.junit.xml'}
+# the file names audit_report.yml writes, so that the merged audit replaces them
+AUDIT_NAMES = dict((kind, AUDIT_SPEC[kind + '_name']['default']) for kind in ('html', 'json', 'junit'))
 _GLOB = ('*', '?', '[')
 
 

@@ -55,8 +55,9 @@ class Installed:
     def collection(self) -> Path:
         return self.collections / 'ansible_collections' / 'voip' / 'trunk_security'
 
-    def run(self, *command, cwd=None, timeout=600, check=True) -> subprocess.CompletedProcess:
-        done = subprocess.run([str(c) for c in command], cwd=str(cwd or self.root / 'work'), env=self.env,
+    def run(self, *command, cwd=None, timeout=600, check=True, env=None) -> subprocess.CompletedProcess:
+        """Run a command of the job; ``env`` adds variables to the job's environment."""
+        done = subprocess.run([str(c) for c in command], cwd=str(cwd or self.root / 'work'), env=dict(self.env, **(env or {})),
                               capture_output=True, text=True, timeout=timeout, check=False)
         if check and done.returncode != 0:
             raise AssertionError('%s exited %d\n--- stdout\n%s\n--- stderr\n%s'

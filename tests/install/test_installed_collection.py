@@ -105,14 +105,10 @@ def test_assess_runs_from_the_installed_collection(installed):
 def test_enforce_check_runs_from_the_installed_collection_and_changes_nothing(installed, gateways):
     drift = installed.root / 'reports-enforce' / 'trunk-drift.json'
     drift.parent.mkdir()
-    env = dict(installed.env, ANSIBLE_CALLBACKS_ENABLED='voip.trunk_security.trunk_drift',
-               TRUNK_SECURITY_DRIFT_FILE=str(drift))
-    previous, installed.env = installed.env, env
-    try:
-        done = installed.run(installed.bin('ansible-playbook'), '-i', gateways, 'voip.trunk_security.enforce',
-                             '--check', '--diff', check=False)
-    finally:
-        installed.env = previous
+    done = installed.run(installed.bin('ansible-playbook'), '-i', gateways, 'voip.trunk_security.enforce',
+                         '--check', '--diff', check=False,
+                         env={'ANSIBLE_CALLBACKS_ENABLED': 'voip.trunk_security.trunk_drift',
+                              'TRUNK_SECURITY_DRIFT_FILE': str(drift)})
     assert done.returncode == 0, done.stdout[-6000:]
     for host in GATEWAYS:
         assert re.search(r'^%s\s+: ok=\d+\s+changed=[1-9]\d*\s+unreachable=0\s+failed=0' % host, done.stdout, re.M), host

@@ -10,18 +10,15 @@ __metaclass__ = type
 import datetime
 import json
 import os
+import re
 
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.voip.trunk_security.plugins.module_utils.audit_report import (
-    AuditInputError,
-    build,
-    render_html,
-    render_junit,
-)
+from ansible_collections.voip.trunk_security.plugins.module_utils.audit_report import AuditInputError, build, render_junit
 from ansible_collections.voip.trunk_security.plugins.plugin_utils import report_files, trunk_source
+from ansible_collections.voip.trunk_security.plugins.plugin_utils.audit_html import render_html
 
 
 ARGUMENT_SPEC = {
@@ -72,7 +69,8 @@ class ActionModule(ActionBase):
         dest_dir = os.path.abspath(args['dest_dir'])
         paths = dict((kind, os.path.join(dest_dir, args[kind + '_name'])) for kind in ('html', 'json', 'junit'))
         try:
-            files = audit_files(assessment, trunks, drift, verify, paths, args['title'], args['generated'])
+            files = audit_files(assessment, trunks, drift, verify, paths, args['title'], args['generated'],
+                                inventory=inventory_name(task_vars))
         except AuditInputError as error:
             raise AnsibleActionFail('cannot build the audit report: %s' % error)
         changed = [path for path, content in files.items() if report_files.differs(path, content)]
@@ -140,32 +138,55 @@ def _load(path, option, skip_missing):
         raise AnsibleActionFail('%s %s is not valid JSON: %s' % (option, path, error))
 
 
-def audit_files(assessment, trunks, drift, verify, paths, title, generated=None):
+def inventory_name(task_vars):
+    """The inventory the re-check commands name: the run's one inventory source, else None."""
+    sources = task_vars.get('ansible_inventory_sources')
+    if isinstance(sources, (list, tuple)) and len(sources) == 1 and isinstance(sources[0], str):
+        source = sources[0]
+        try:
+            relative = os.path.relpath(source)
+        except ValueError:
+            return source
+        return source if relative.startswith('..') else relative
+    return None
+
+
+def audit_files(assessment, trunks, drift, verify, paths, title, generated=None, inventory=None):
     """``{path: text}`` of the audit reports (``paths``: kind to path). Without ``generated`` the
     timestamp is when the content last changed: with the same inputs the previous one is kept,
-    so a rerun rewrites nothing and reports no change. Also used by the merge_reports action."""
-    stamp = generated or _previous_timestamp(paths['json'])
-    files = _render(assessment, trunks, drift, verify, stamp, title, paths)
-    if generated is None and (stamp is None or report_files.differs(paths['json'], files[paths['json']])):
-        stamp = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat().replace('+00:00', 'Z')
-        files = _render(assessment, trunks, drift, verify, stamp, title, paths)
-    return files
+    so a rerun rewrites nothing and reports no change. Also used by the merge_reports action.
+    The document is built once and each file rendered once."""
+    doc = build(assessment, trunks=trunks, drift=drift, verify=verify,
+                generated=generated or _previous_timestamp(paths['json']), inventory=inventory)
+    text = _json(doc)
+    if generated is None and (doc['generated'] is None or report_files.differs(paths['json'], text)):
+        doc['generated'] = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat().replace('+00:00', 'Z')
+        text = _json(doc)
+    return {paths['html']: render_html(doc, title=title), paths['json']: text, paths['junit']: render_junit(doc)}
 
 
-def _render(assessment, trunks, drift, verify, generated, title, paths):
-    doc = build(assessment, trunks=trunks, drift=drift, verify=verify, generated=generated)
-    return {
-        paths['html']: render_html(doc, title=title),
-        paths['json']: json.dumps(doc, indent=2, sort_keys=False) + '\n',
-        paths['junit']: render_junit(doc),
-    }
+def _json(doc):
+    """The JSON report: one line (the C encoder; a reader indents it: ``jq .``)."""
+    return json.dumps(doc, separators=(',', ':')) + '\n'
+
+
+#: The JSON report begins with its timestamp: read there, the whole file need not be parsed.
+_LEADING_STAMP = re.compile(r'\{"generated":("(?:[^"\\]|\\.)*"|null)[,}]')
 
 
 def _previous_timestamp(path):
+    """The timestamp of the JSON report at ``path``, or None."""
     try:
         with open(path, 'rb') as stream:
-            previous = json.loads(to_text(stream.read(), errors='surrogate_or_strict'))
+            head = to_text(stream.read(4096), errors='surrogate_or_strict')
+            found = _LEADING_STAMP.match(head)
+            if found is None:
+                stream.seek(0)
+                head = to_text(stream.read(), errors='surrogate_or_strict')
+                previous = json.loads(head)
+                generated = previous.get('generated') if isinstance(previous, dict) else None
+            else:
+                generated = json.loads(found.group(1))
     except (IOError, OSError, ValueError):
         return None
-    generated = previous.get('generated') if isinstance(previous, dict) else None
     return generated if isinstance(generated, str) else None

@@ -15,7 +15,12 @@ from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.voip.trunk_security.plugins.action.audit_report import ARGUMENT_SPEC as AUDIT_SPEC, audit_files, gather_trunks
+from ansible_collections.voip.trunk_security.plugins.action.audit_report import (
+    ARGUMENT_SPEC as AUDIT_SPEC,
+    audit_files,
+    gather_trunks,
+    inventory_name,
+)
 from ansible_collections.voip.trunk_security.plugins.module_utils import report_merge
 from ansible_collections.voip.trunk_security.plugins.module_utils.assessment import table
 from ansible_collections.voip.trunk_security.plugins.module_utils.audit_report import AuditInputError
@@ -74,7 +79,7 @@ class ActionModule(ActionBase):
             paths = dict((kind, os.path.join(dest_dir, name)) for kind, name in AUDIT_NAMES.items())
             try:
                 audit_text = audit_files(sources[report_merge.ASSESSMENT], trunks, sources[report_merge.DRIFT],
-                                         sources[report_merge.VERIFY], paths, args['title'])
+                                         sources[report_merge.VERIFY], paths, args['title'], inventory=inventory_name(task_vars))
             except AuditInputError as error:
                 raise AnsibleActionFail('cannot build the audit report: %s' % error)
             files.update(audit_text)

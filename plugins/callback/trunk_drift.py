@@ -17,6 +17,14 @@ description:
   - Writes, at the end of the run, one JSON file with every host's drift - the tasks that
     report C(changed) while running in check mode, with their diffs as unified text - and
     the tasks that failed and the hosts that were unreachable.
+  - Each hunk header of a diff the callback builds from a module's before and after texts names,
+    after its second C(@@), whose lines the hunk changes - C(@@ -41,7 +41,7 @@ trunk lon-public-primary),
+    C(@@ -1,4 +1,4 @@ host-wide), or several, host-wide first - from the C(#@trunk NAME) / C(#@end)
+    comments that mark each trunk's section of the gateway's configurations; lines outside any
+    section are host-wide. A diff a module hands over ready-made is kept as it is.
+  - A failure of the assessment task (M(voip.trunk_security.trunk_policy) stopping the run on a blocker)
+    names, in its C(trunks), the trunks whose blocker or invalid data stopped it, so that the audit
+    report shows the host's other trunks as not confirmed rather than drifted.
   - Meant for C(ansible-playbook voip.trunk_security.enforce --check --diff) (the compliance
     audit); the audit report (M(voip.trunk_security.audit_report)) reads the file.
   - Tasks that run for real inside a check-mode run (C(check_mode=false), such as writing
@@ -36,13 +44,13 @@ options:
         key: path
 '''
 
-import difflib
 import json
 import os
 
 from ansible import context
 from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.callback import CallbackBase
+from ansible_collections.voip.trunk_security.plugins.module_utils import config_sections
 
 
 def _field(result, name):
@@ -58,8 +66,9 @@ def _scratch_path(path):
 
 
 def unified(diff, path=None):
-    """A module's diff (one dict or a list of them) as unified diff text; ``path`` names the
-    file when the module's headers do not."""
+    """A module's diff (one dict or a list of them) as unified diff text, each hunk header naming
+    the trunks (or host-wide lines) it changes (config_sections.unified); ``path`` names the file
+    when the module's headers do not."""
     parts = diff if isinstance(diff, list) else [diff]
     texts = []
     for part in parts:
@@ -79,9 +88,23 @@ def unified(diff, path=None):
         if _scratch_path(after_header) or (path and after_header == 'after'):
             # a template's diff names the controller's scratch copy: name the file it would become
             after_header = '%s (would be)' % before_header
-        texts.append(''.join(difflib.unified_diff(
-            before.splitlines(True), after.splitlines(True), fromfile=before_header, tofile=after_header)))
+        texts.append(config_sections.unified(before, after, before_header, after_header))
     return ''.join(texts)
+
+
+def _blocking_trunks(data):
+    """The trunks whose blocker or invalid data failed the task, when the task is the assessment
+    (voip.trunk_security.trunk_policy: its result carries the host's trunk results); else None."""
+    entries = data.get('trunks')
+    if data.get('_ansible_no_log') or not isinstance(entries, list) or not isinstance(data.get('counts'), dict):
+        return None
+    names = []
+    for position, entry in enumerate(entries):
+        if isinstance(entry, dict) and (entry.get('valid') is False or entry.get('blockers')):
+            name = entry.get('name')
+            # named as the audit report names it: its name, or its place ("(2 of 5)")
+            names.append(name if isinstance(name, str) and name else '(%d of %d)' % (position + 1, len(entries)))
+    return names
 
 
 class CallbackModule(CallbackBase):
@@ -137,7 +160,11 @@ class CallbackModule(CallbackBase):
         message = data.get('msg') or data.get('stderr') or 'failed'
         if data.get('_ansible_no_log'):
             message = 'failed (output hidden: no_log)'
-        self._host(host.get_name())['failures'].append({'task': task.get_name(), 'message': to_text(message)[:2000]})
+        failure = {'task': task.get_name(), 'message': to_text(message)[:2000]}
+        blocking = _blocking_trunks(data)
+        if blocking is not None:
+            failure['trunks'] = blocking
+        self._host(host.get_name())['failures'].append(failure)
 
     def v2_runner_on_unreachable(self, result):
         host = _field(result, 'host')

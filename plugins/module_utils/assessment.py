@@ -13,10 +13,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import re
-import xml.etree.ElementTree as ET
+from ansible_collections.voip.trunk_security.plugins.module_utils import junit, trunk_policy
 
-from ansible_collections.voip.trunk_security.plugins.module_utils import trunk_policy
+#: Text safe for XML (kept here for the callers that import it from this module).
+xml_text = junit.xml_text
 
 FAIL_ON = ('blockers', 'invalid', 'never')
 COUNT_KEYS = ('trunks', 'required', 'optional', 'blockers', 'invalid', 'compliant', 'warnings')
@@ -146,50 +146,26 @@ def table(report):
     return lines
 
 
-# Characters XML 1.0 cannot carry at all, even escaped.
-_NOT_XML = re.compile(u'[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]')
-
-
-def xml_text(text):
-    """Text safe for XML: a control character in a bad trunk name must not break the whole report."""
-    return _NOT_XML.sub(lambda m: '\\x%02x' % ord(m.group()), str(text))
-
-
 def junit_xml(report, suite_name='trunk-security'):
     """JUnit XML: a test suite per host, a test case per trunk; blockers and invalid trunks fail."""
-    root = ET.Element('testsuites', name=xml_text(suite_name))
-    total_tests = total_failures = 0
+    suites = []
     for host, data in sorted(report['hosts'].items()):
-        suite = ET.SubElement(root, 'testsuite', name=xml_text(host))
-        failures_here = 0
+        cases = []
         for entry in data['trunks']:
             name = entry['name'] or trunk_policy.unnamed(entry['index'], len(data['trunks']))
-            case = ET.SubElement(suite, 'testcase', classname=xml_text('%s.%s' % (suite_name, host)), name=xml_text(name))
+            case = {'name': name, 'classname': '%s.%s' % (suite_name, host), 'failure': None, 'system_out': None}
+            cases.append(case)
             if not entry['valid']:
-                failures_here += 1
-                _failure(case, 'invalid', entry['error'], ['%s: %s' % (p['field'], p['message']) for p in entry['problems']])
+                case['failure'] = junit.failure('invalid', entry['error'],
+                                                ['%s: %s' % (p['field'], p['message']) for p in entry['problems']])
                 continue
             if entry['blockers']:
-                failures_here += 1
-                _failure(case, ','.join(b['rule'] for b in entry['blockers']), '; '.join(b['message'] for b in entry['blockers']),
-                         ['%s: %s' % (b['rule'], b['message']) for b in entry['blockers']])
-            out = ['decision: %s (TLS %s, SRTP %s)' % (
-                entry['decision'], setting_word(entry['tls']),
-                setting_word(entry['srtp']))]
+                case['failure'] = junit.failure(','.join(b['rule'] for b in entry['blockers']),
+                                                '; '.join(b['message'] for b in entry['blockers']),
+                                                ['%s: %s' % (b['rule'], b['message']) for b in entry['blockers']])
+            out = ['decision: %s (TLS %s, SRTP %s)' % (entry['decision'], setting_word(entry['tls']), setting_word(entry['srtp']))]
             out.extend('%s: %s' % (r['rule'], r['message']) for r in entry['reasons'])
             out.extend('warning %s: %s' % (w['rule'], w['message']) for w in entry['warnings'])
-            ET.SubElement(case, 'system-out').text = xml_text('\n'.join(out))
-        suite.set('tests', str(len(data['trunks'])))
-        suite.set('failures', str(failures_here))
-        suite.set('errors', '0')
-        total_tests += len(data['trunks'])
-        total_failures += failures_here
-    root.set('tests', str(total_tests))
-    root.set('failures', str(total_failures))
-    root.set('errors', '0')
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding='unicode') + '\n'
-
-
-def _failure(case, kind, message, lines):
-    failure = ET.SubElement(case, 'failure', type=xml_text(kind), message=xml_text(message))
-    failure.text = xml_text('\n'.join(lines))
+            case['system_out'] = '\n'.join(out)
+        suites.append({'name': host, 'cases': cases})
+    return junit.render(suite_name, suites)

@@ -17,16 +17,32 @@ description:
   - Joins, per host and trunk, the policy assessment (the JSON report of C(playbooks/assess.yml)), the trunk
     model, the configuration drift of a check-mode run of C(playbooks/enforce.yml) and the live findings of the
     verification, and writes one audit in three forms on the controller.
-  - The HTML page is self-contained (inline CSS and SVG, no script, nothing fetched) and print-friendly. It shows a
-    summary, then for each trunk its status, the decision and the reasons in the rules' own words, the network path
-    as a diagram (gateway side, mediation subnet, private link, VPN tunnel with its proposal or internet, each listed
-    segment, provider) with every exposed point marked in colour and labelled C(EXPOSED), the drift of its host
-    (tasks and diffs), and the live findings with the catalogue's remediation.
+  - "The HTML page is self-contained: its style and a small optional script are inlined, and a
+    Content-Security-Policy lets nothing else load or run (the script is allowed by its hash); nothing is fetched.
+    It opens on the summary: the counts by status, by rule (with each rule's kind) and by host. Then every trunk,
+    non-compliant first, each folded in its own section: its status and why, the decision and the reasons in the
+    rules' own words, the network path as a diagram (gateway side, mediation subnet, private link, VPN tunnel with
+    its proposal or internet, each listed segment, provider) with every exposed point marked in colour and
+    labelled C(EXPOSED) and one band per leg saying what it really gets (C(SRTP required, provider cannot) for a
+    blocker, never the protected band), its drift, the live findings with the catalogue's remediation, and the
+    commands that check it again. Then the drift of each host that has some, once per host, its diffs folded with
+    unchanged context trimmed and each hunk named by the trunk it belongs to."
+  - The page's script only filters the list of trunks by status, rule, host and text; without it the filter is
+    hidden and everything else is there. At phone width the page does not scroll sideways and the diagrams stack
+    from top to bottom; printed (C(chromium --headless --print-to-pdf)), every section is unfolded, the summary
+    comes first and the filter is left out.
   - "Each trunk gets one status, the first that applies: C(blocked) (invalid, or a blocker such as a provider
-    without SRTP), C(failing) (a live finding of severity C(fail)), C(drifted) (its host's check-mode run would
-    change the configuration, or failed, or could not reach the host: one configuration serves every trunk of a host,
-    so every trunk of that host counts), C(compliant) (none of these). The four counts add up to the number of
-    trunks."
+    without SRTP), C(failing) (a live finding of severity C(fail)), C(drifted) (the check-mode run would change
+    this trunk's section of the configuration or what the host's trunks share, or it failed or could not reach
+    the host), C(compliant) (none of these). The four counts add up to the number of trunks."
+  - "Drift is attributed per trunk: the gateway's configurations mark each trunk's section (C(#@trunk NAME) ...
+    C(#@end)) and the C(voip.trunk_security.trunk_drift) callback names, in each hunk's header, the trunks whose
+    section it changes (C(@@ -41,7 +41,7 @@ trunk lon-public-primary)) or C(host-wide). A hunk in one trunk's
+    section drifts that trunk alone; a host-wide hunk, a change without a diff it can be placed by, or a diff
+    without the annotation drifts every trunk of the host."
+  - A check-mode run stopped on purpose by a trunk's blocker (the assessment task, C(fail_on=blockers)) leaves the
+    host's other trunks C(not-confirmed) (not confirmed, the host's run stopped by trunk X's blocker), not drifted;
+    they are counted under C(summary.not_checked.drift), and the hosts under C(summary.hosts_stopped_by_blockers).
   - A source that was not given is reported as not run (in C(sources), in C(summary.not_checked) and on the page);
     it never makes a trunk count as checked. A trunk whose checks were not run can still be C(compliant), so read
     C(summary.not_checked) beside the counts.
@@ -63,7 +79,7 @@ options:
       - "The drift of a check-mode run of C(playbooks/enforce.yml) with C(--check --diff), as the
         C(voip.trunk_security.trunk_drift) callback writes it:
         C({check_mode, hosts: {HOST: {changes: [{task, action, path, diff}], failures: [{task, message}], unreachable}}})."
-      - Drift is per host (one configuration serves every trunk of a host), so every trunk of a host with changes is drifted.
+      - Each change's hunks are attributed to the trunks whose section they change, or to the whole host (see above).
       - When neither O(drift) nor O(drift_file) is given, drift is reported as not run.
     type: dict
   drift_file:
@@ -146,7 +162,10 @@ summary:
   description:
     - Counts over every trunk. C(compliant), C(drifted), C(blocked) and C(failing) add up to C(trunks).
     - C(warnings) counts the trunks with a policy warning or a live warning; C(policy_warnings), C(live_warnings) and
-      C(live_failures) count the items. C(not_checked) counts the trunks without drift data and without live data.
+      C(live_failures) count the items. C(not_checked) counts the trunks without drift data (not run, or not confirmed
+      because a trunk's blocker stopped their host's run) and without live data.
+    - C(rules) counts, for every rule and live finding id that fired, the trunks it fired on, by status; C(kind) is
+      C(invalid), C(blocker), C(live-fail), C(live-warn), C(warning), C(requires) or C(allows).
   returned: always
   type: dict
   sample:
@@ -162,8 +181,11 @@ summary:
     live_failures: 11
     hosts_drifted: 1
     hosts_check_failed: 1
+    hosts_stopped_by_blockers: 0
     skipped_hosts: 0
     not_checked: {drift: 0, live: 0}
+    rules:
+      - {rule: provider-lacks-srtp, kind: blocker, trunks: 1, statuses: {blocked: 1, failing: 0, drifted: 0, compliant: 0}}
 sources:
   description: Which inputs were given (C(present)); C(drift) and C(verify) missing mean those checks were not run.
   returned: always

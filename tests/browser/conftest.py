@@ -6,16 +6,21 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
 CHROMIUM = Path('/usr/bin/chromium')
 CHROMEDRIVER = Path('/usr/bin/chromedriver')
+CHROMIUM_ARGUMENTS = ('--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic',
+                      '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+                      '--hide-scrollbars')
 
 
-def _missing() -> list[str]:
+def _missing(tools=()) -> list[str]:
     missing = [str(path) for path in (CHROMIUM, CHROMEDRIVER) if not path.exists()]
+    missing.extend(tool for tool in tools if shutil.which(tool) is None)
     try:
         import selenium  # noqa: F401  pylint: disable=unused-import
     except ImportError:
@@ -23,27 +28,46 @@ def _missing() -> list[str]:
     return missing
 
 
-@pytest.fixture(scope='session')
-def browser(tmp_path_factory):
-    """One headless Chromium for the session, logging console messages and network events."""
-    missing = _missing()
+def need(tools=()):
+    """Skip (fail under CI) when the browser, its driver or one of ``tools`` is missing."""
+    missing = _missing(tools)
     if missing:
-        message = 'the browser tests need %s (apt-get install chromium chromium-driver; pip install selenium)' % ', '.join(missing)
+        message = ('the browser tests need %s (apt-get install chromium chromium-driver poppler-utils; pip install selenium)'
+                   % ', '.join(missing))
         if os.environ.get('CI'):
             pytest.fail(message)
         pytest.skip(message)
+
+
+def start_chromium(profile: Path, script: bool = True):
+    """One headless Chromium, logging console messages and network events; ``script=False``: JavaScript off."""
+    need()
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for argument in ('--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic',
-                     '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-                     '--user-data-dir=%s' % tmp_path_factory.mktemp('chromium-profile'), '--window-size=1280,900'):
+    for argument in CHROMIUM_ARGUMENTS + ('--user-data-dir=%s' % profile, '--window-size=1280,900'):
         options.add_argument(argument)
+    if not script:
+        options.add_experimental_option('prefs', {'profile.managed_default_content_settings.javascript': 2})
     options.set_capability('goog:loggingPrefs', {'browser': 'ALL', 'performance': 'ALL'})
     # an explicit Service: selenium-manager never looks for, or downloads, a driver
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    return webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+
+
+@pytest.fixture(scope='session')
+def browser(tmp_path_factory):
+    driver = start_chromium(tmp_path_factory.mktemp('chromium-profile'))
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture(scope='session')
+def browser_without_script(tmp_path_factory):
+    driver = start_chromium(tmp_path_factory.mktemp('chromium-profile-noscript'), script=False)
     try:
         yield driver
     finally:

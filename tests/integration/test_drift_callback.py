@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import json
 
+from ansible_collections.voip.trunk_security.plugins.module_utils import config_sections
+
 
 def test_drift_records_check_mode_changes_with_diffs_and_failures(run_playbook, ansible_env, tmp_path):
+    # gw-a's listener is marked as one trunk's: the drift names that trunk
+    installed = '#@trunk lon-a\nlisten=tcp:192.0.2.10:5060\n#@end\n'
     for host in ('gw-a', 'gw-b'):
-        (tmp_path / ('%s.cfg' % host)).write_text('listen=tcp:192.0.2.10:5060\n')
+        (tmp_path / ('%s.cfg' % host)).write_text(installed)
     (tmp_path / 'gw-b.cfg').write_text('listen=tls:192.0.2.10:5067\n')  # gw-b is in line
     inventory = tmp_path / 'hosts.yml'
     inventory.write_text('all:\n  hosts:\n    gw-a:\n    gw-b:\n  vars:\n    ansible_connection: local\n'
@@ -32,7 +36,28 @@ def test_drift_records_check_mode_changes_with_diffs_and_failures(run_playbook, 
     change = a['changes'][0]
     assert change['action'] == 'ansible.builtin.copy'
     assert '-listen=tcp:192.0.2.10:5060' in change['diff'] and '+listen=tls:192.0.2.10:5067' in change['diff']
-    assert (tmp_path / 'gw-a.cfg').read_text() == 'listen=tcp:192.0.2.10:5060\n', 'check mode changed nothing'
+    # each hunk header names whose lines it changes: the trunk's marked lines go, an unmarked (host-wide) one comes
+    assert '\n@@ -1,3 +1 @@ host-wide, trunk lon-a\n' in change['diff'], change['diff']
+    assert config_sections.trunks_of(change['diff']) == {'trunks': ['lon-a'], 'host_wide': True}
+    # a file check mode would create, with no marker in it, is host-wide
+    (created,) = config_sections.hunks(a['changes'][1]['diff'])
+    assert created['header'].startswith('@@ -0,0 +1,') and created['host_wide'] and created['trunks'] == []
+    assert (tmp_path / 'gw-a.cfg').read_text() == installed, 'check mode changed nothing'
     assert b['changes'] == []
     assert b['failures'] == [{'task': 'Refuse on the second host', 'message': 'blockers on this host'}]
     assert a['unreachable'] is False and a['failures'] == []
+
+
+def test_a_run_stopped_by_a_blocker_names_the_trunks_that_stopped_it():
+    from ansible_collections.voip.trunk_security.plugins.callback import trunk_drift
+    from ansible_collections.voip.trunk_security.plugins.module_utils.assessment import assess_host
+
+    trunks = [{'name': 'ok', 'connection': 'private', 'provider': {'tls': True, 'srtp': True},
+               'mediation_subnet': {'cidr': '10.0.0.0/28', 'audience': 'authorized_it'}},
+              {'name': 'nosrtp', 'connection': 'public', 'provider': {'tls': True, 'srtp': False},
+               'mediation_subnet': {'cidr': '10.0.0.0/28', 'audience': 'authorized_it'}},
+              {'connection': 'mpls'}]
+    result = dict(assess_host(trunks), failed=True, msg='2 problem(s)')
+    assert trunk_drift._blocking_trunks(result) == ['nosrtp', '(3 of 3)']
+    assert trunk_drift._blocking_trunks({'msg': 'kamailio -c refused it'}) is None
+    assert trunk_drift._blocking_trunks(dict(result, _ansible_no_log=True)) is None

@@ -1,21 +1,29 @@
 # Copyright (c) voip.trunk_security contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The audit report: statuses by precedence, counts, drift attribution, the path, escaping, JUnit and JSON."""
+"""The audit report: statuses by precedence, counts, per-trunk drift attribution (on real rendered
+diffs), the bands, the path, escaping, JUnit and JSON; the page rendered from its templates."""
 
 from __future__ import annotations
 
 import json
 import re
+import sys
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from ansible_collections.voip.trunk_security.plugins.module_utils import assessment, audit_report
-from ansible_collections.voip.trunk_security.plugins.module_utils.audit_report import AuditInputError, build, render_html, render_junit
+from ansible_collections.voip.trunk_security.plugins.module_utils import assessment, audit_report, config_sections
+from ansible_collections.voip.trunk_security.plugins.module_utils.audit_report import AuditInputError, build, render_junit
 from ansible_collections.voip.trunk_security.plugins.module_utils.verify import CATALOGUE
+from ansible_collections.voip.trunk_security.plugins.plugin_utils import audit_html
+from ansible_collections.voip.trunk_security.plugins.plugin_utils.audit_html import render_html
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import template_inputs as inputs  # noqa: E402  (tests/unit/template_inputs.py: the role's variables, rendered in-process)
 
 SUBNET = {'cidr': '10.0.0.0/28', 'audience': 'authorized_it'}
 BOTH = {'name': 'Northwind', 'tls': True, 'srtp': True, 'address': 'sbc.northwind.example', 'port': 5061}
@@ -77,7 +85,8 @@ def test_status_precedence_blocked_failing_drifted_compliant():
     why = doc['hosts']['h1']['trunks'][0]['why']
     assert any(line.startswith('blocker provider-lacks-srtp') for line in why)
     assert any('live check(s) failed: tls-not-offered' in line for line in why)
-    assert any('would change 1 task(s): Install the Kamailio config' in line for line in why)
+    # the change's diff names no section: it concerns everything the host's trunks share
+    assert any('would change what every trunk of the host shares (1 task(s): Install the Kamailio config)' in line for line in why)
 
 
 def test_drift_is_attributed_to_every_trunk_of_the_host_only():
@@ -90,7 +99,7 @@ def test_drift_is_attributed_to_every_trunk_of_the_host_only():
     doc = build(assess(trunks), drift=drift_of(h1={'changes': [dict(CHANGE, role='voip.trunk_security.mediation_gateway', item='tls')]}))
     change = doc['hosts']['h1']['drift']['changes'][0]
     assert (change['role'], change['item']) == ('voip.trunk_security.mediation_gateway', 'tls')
-    assert 'voip.trunk_security.mediation_gateway &middot; ansible.builtin.template' in render_html(doc)
+    assert 'voip.trunk_security.mediation_gateway · ansible.builtin.template' in render_html(doc)
 
 
 @pytest.mark.parametrize('host_drift, state', [
@@ -120,6 +129,7 @@ def test_missing_sources_are_reported_as_not_run_never_as_passed():
         assert 'live checks not run for this trunk' in trunk['why']
     html = render_html(doc)
     assert '<b>Configuration drift</b>: not run' in html and '<b>Live checks</b>: not run' in html
+    assert 'No host would change' not in html and 'Not run: no check-mode run was given.' in html
     junit = ET.fromstring(render_junit(doc))
     assert all('not run' in case.find('system-out').text for case in junit.iter('testcase'))
 
@@ -131,7 +141,7 @@ def test_present_sources_without_the_host_or_trunk_say_not_run_for_it():
     assert doc['unmatched']['drift_hosts'] == ['other']
     pub, priv = doc['hosts']['h1']['trunks']
     assert pub['checks']['live'] == 'pass' and priv['checks']['live'] == 'not-run'
-    assert 'this host is not in the check-mode run' in render_html(doc)
+    assert html_count(render_html(doc), 'no check-mode run of this host.') == 2
 
 
 def test_unmatched_live_results_are_listed():
@@ -173,7 +183,7 @@ def test_status_counts_add_up_and_follow_precedence(mix, drifted_hosts, with_ver
     html = render_html(doc)
     for status in ('compliant', 'drifted', 'blocked', 'failing'):
         assert re.search(r'data-count="%s">(\d+)<' % status, html).group(1) == str(summary[status])
-    assert len(re.findall(r'<section class="trunk" ', html)) == len(mix)
+    assert len(re.findall(r'<details class="trunk" ', html)) == len(mix)
     junit = ET.fromstring(render_junit(doc))
     assert int(junit.get('tests')) == len(mix)
     assert int(junit.get('failures')) == len(mix) - summary['compliant']
@@ -197,12 +207,23 @@ def test_path_has_every_point_in_order_and_marks_the_exposed_ones():
     assert path['points'][-1]['details'] == ['sbc.northwind.example:5061', 'TLS yes, SRTP yes']
 
 
-def exposed_groups(html, label):
-    """The SVG groups of one trunk's diagram marked exposed: {point id: group markup}."""
-    section = re.search(r'<section class="trunk"[^>]*data-trunk="%s".*?</section>' % re.escape(label), html, re.S).group(0)
-    svg = re.search(r'<svg.*?</svg>', section, re.S).group(0)
-    groups = re.findall(r'<g class="point exposed"([^>]*)>(.*?)</g></g>', svg, re.S)
-    return dict((re.search(r'data-point="([^"]*)"', attributes).group(1), body) for attributes, body in groups), svg
+def trunk_section(html, label):
+    """One trunk's <details> on the page."""
+    for section in re.findall(r'<details class="trunk".*?</details>', html, re.S):
+        if re.search(r'<summary><span class="badge">\w+</span><b>%s</b>' % re.escape(label), section):
+            return section
+    raise AssertionError('no section for %s' % label)
+
+
+def exposed_points(html, label):
+    """The points of one trunk's diagram marked exposed: {point id: its box's markup}, and the figure."""
+    figure = re.search(r'<figure class="path">.*?</figure>', trunk_section(html, label), re.S).group(0)
+    points = re.findall(r'<li class="exposed[^"]*" data-point="([^"]*)">(.*?)</li>', figure, re.S)
+    return dict(points), figure
+
+
+def html_count(html, text):
+    return html.count(text)
 
 
 @pytest.mark.parametrize('trunk', [PUBLIC, VPN, dict(PRIVATE, mediation_subnet={'audience': 'public'})], ids=['public', 'vpn', 'private'])
@@ -210,12 +231,13 @@ def test_every_exposed_point_carries_a_text_label_not_colour_alone(trunk):
     trunks = {'h1': [trunk]}
     doc = build(assess(trunks), trunks=trunks)
     entry = doc['hosts']['h1']['trunks'][0]
-    groups, svg = exposed_groups(render_html(doc), entry['label'])
-    assert sorted(groups) == sorted(entry['exposed']) and entry['exposed']
-    for body in groups.values():
-        assert '>EXPOSED</text>' in body and 'stroke-dasharray' in body
-    assert svg.count('>EXPOSED</text>') == len(entry['exposed'])
-    assert 'data-exposed="true"' in svg and '(EXPOSED)' in svg  # the <desc> says it in words too
+    points, figure = exposed_points(render_html(doc), entry['label'])
+    assert sorted(points) == sorted(entry['exposed']) and entry['exposed']
+    for body in points.values():
+        assert body.startswith('<em>EXPOSED</em>')
+    assert figure.count('<em>EXPOSED</em>') == len(entry['exposed'])
+    not_exposed = [p for p in entry['path']['points'] if p['kind'] not in ('gateway', 'provider') and not p['exposed']]
+    assert figure.count('<em>not exposed</em>') == len(not_exposed)
 
 
 def test_without_the_model_the_path_comes_from_the_assessment():
@@ -233,7 +255,7 @@ def test_an_invalid_trunk_gets_no_diagram_but_a_note_and_its_problems():
     assert broken['path'] is None and 'invalid' in broken['path_note']
     assert broken['status'] == 'blocked' and broken['checks']['policy'] == 'invalid'
     html = render_html(doc)
-    assert "&#x27;mpls&#x27; is not an allowed value" in html
+    assert "&#39;mpls&#39; is not an allowed value" in html
     assert doc['hosts']['h1']['trunks'][1]['path']['complete'] is True
 
 
@@ -258,7 +280,7 @@ def test_findings_carry_the_catalogue_and_unknown_ids_survive():
     html = render_html(doc)
     for finding_id, entry in CATALOGUE.items():
         assert 'data-finding="%s"' % finding_id in html
-        assert audit_report._h(entry['remediation']) in html
+        assert str(audit_html.markupsafe.escape(entry['remediation'])) in html
 
 
 def test_probe_facts_and_settings_are_summarised():
@@ -293,10 +315,11 @@ def test_diff_lines_are_classed_and_a_before_after_diff_is_turned_into_text():
     html = render_html(doc)
     assert '<span class="del">-old</span>' in html and '<span class="add">+new</span>' in html
     assert '<span class="hunk">@@ -1 +1 @@</span>' in html
+    assert doc['hosts']['h1']['drift']['changes'][0]['hunks'][0]['host_wide'] is True
 
 
 def test_a_long_diff_is_cut_in_the_html_but_kept_in_the_json():
-    diff = '\n'.join('+line %d' % n for n in range(audit_report.HTML_DIFF_LINES + 50))
+    diff = '\n'.join('+line %d' % n for n in range(audit_html.DIFF_LINES + 50))
     doc = build(assess({'h1': [PUBLIC]}), drift=drift_of(h1={'changes': [{'task': 'Install', 'diff': diff}]}))
     assert doc['hosts']['h1']['drift']['changes'][0]['diff'] == diff
     assert '50 more line(s): see the JSON report' in render_html(doc)
@@ -332,9 +355,10 @@ class TagCollector(HTMLParser):
         self.data.append(data)
 
 
-ALLOWED_TAGS = {'html', 'head', 'meta', 'title', 'style', 'body', 'header', 'div', 'h1', 'h2', 'h3', 'h4', 'p', 'ul', 'li', 'b',
+ALLOWED_TAGS = {'html', 'head', 'meta', 'title', 'style', 'body', 'header', 'div', 'h1', 'h2', 'h4', 'p', 'ul', 'ol', 'li', 'b',
                 'strong', 'main', 'section', 'span', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'a', 'code', 'pre', 'footer',
-                'svg', 'desc', 'g', 'line', 'rect', 'text'}
+                'details', 'summary', 'figure', 'em', 'i', 'br', 'form', 'label', 'select', 'option', 'input', 'datalist',
+                'script'}
 HOSTILE = '<script>alert("x")</script>\'"&<img src=x onerror=alert(1)>'
 
 
@@ -357,9 +381,9 @@ def test_hostile_names_and_messages_are_escaped():
     collector = TagCollector()
     collector.feed(html)
     assert set(collector.tags) <= ALLOWED_TAGS
-    assert 'script' not in collector.tags and 'img' not in collector.tags
-    assert '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#x27;&quot;&amp;&lt;img' in html
-    assert ('data-host', HOSTILE) in collector.attributes and ('data-trunk', HOSTILE) in collector.attributes
+    assert collector.tags.count('script') == 1 and 'img' not in collector.tags  # the page's own script alone
+    assert '&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&#39;&#34;&amp;&lt;img' in html
+    assert ('data-host', HOSTILE) in collector.attributes  # the host's drift section
     assert not any(attribute[0].startswith('on') for attribute in collector.attributes)
 
 
@@ -371,8 +395,9 @@ def test_any_text_is_escaped(text):
     collector.feed(html)
     assert set(collector.tags) <= ALLOWED_TAGS
     assert not any(attribute[0].startswith('on') for attribute in collector.attributes)
-    shown = audit_report._CONTROL.sub(lambda m: '\\x%02x' % ord(m.group()), text)
-    assert ('data-trunk', shown) in collector.attributes
+    assert collector.tags.count('script') == 1
+    shown = audit_html._CONTROL.sub(lambda m: '\\x%02x' % ord(m.group()), text)
+    assert ('data-host', shown) in collector.attributes
     assert any(shown in data for data in collector.data)
     ET.fromstring(render_junit(hostile_doc(text)))
 
@@ -381,10 +406,17 @@ def test_the_page_is_self_contained():
     trunks = {'h1': [PUBLIC, VPN, PRIVATE]}
     html = render_html(build(assess(trunks), trunks=trunks, drift=drift_of(h1={'changes': [CHANGE]}),
                              verify=verify_of({'pub': [fail()]}), generated='2025-05-01T10:00:00Z'))
-    assert '<script' not in html.lower()
-    for pattern in (r'\bsrc\s*=', r'url\(', r'@import', r'<link\b', r'href="(?!#)', r'https?://(?!www\.w3\.org/2000/svg")'):
+    for pattern in (r'\bsrc\s*=', r'url\(', r'@import', r'<link\b', r'href="(?!#)', r'https?://', r'fetch\(',
+                    r'XMLHttpRequest', r'WebSocket', r'\beval\(', r'innerHTML'):
         assert not re.search(pattern, html), pattern
     assert html.startswith('<!DOCTYPE html>') and '<meta charset="utf-8">' in html
+    # one inline style and one inline script, each allowed by its hash and nothing else
+    (style,) = re.findall(r'<style>(.*?)</style>', html, re.S)
+    (script,) = re.findall(r'<script>(.*?)</script>', html, re.S)
+    policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', html).group(1)
+    assert "default-src 'none'" in policy
+    assert "style-src '%s'" % audit_html._digest(style) in policy and "script-src '%s'" % audit_html._digest(script) in policy
+    assert style == (Path(audit_html.TEMPLATES) / 'audit.css').read_text() and script == (Path(audit_html.TEMPLATES) / 'audit.js').read_text()
 
 
 # --------------------------------------------------------------------------- JUnit and JSON
@@ -429,4 +461,210 @@ def test_a_trunk_verify_could_not_probe_is_not_run_with_its_reason_never_a_pass(
     assert entry['checks']['live'] == 'not-run'
     assert doc['summary']['not_checked']['live'] == 1
     assert any('gateway.address: is required' in why for why in entry['why'])
-    assert 'Not run for this trunk: trunk &#x27;t1&#x27;: gateway.address: is required' in render_html(doc)
+    assert 'for this trunk: trunk &#39;t1&#39;: gateway.address: is required.' in render_html(doc)
+
+
+# --------------------------------------------------------------------------- per-trunk drift, on real rendered diffs
+
+GW_TRUNKS = [inputs.trunk('alpha', server_name='sbc.example.net'),
+             inputs.trunk('beta', address='sbc.provider.test', gateway_address='127.0.0.13'),
+             inputs.trunk('gamma', 'private', tls=False, opportunistic=False, address='192.0.2.20',
+                          gateway_address='127.0.0.11', srtp_mode='optional')]
+
+
+def rendered(trunks, **given):
+    return inputs.render_gateway(inputs.gateway_variables(dict(inputs.GATEWAY_INPUTS, **given), trunks))
+
+
+def install_changes(before, after):
+    """What the trunk_drift callback records for enforce.yml --check --diff: the candidate rendered
+    without a diff, then the install task with the annotated diff, for each file that changes."""
+    changes = []
+    for name in ('kamailio.cfg', 'tls.cfg'):
+        if before[name] == after[name]:
+            continue
+        role = 'voip.trunk_security.mediation_gateway'
+        changes.append({'task': role + ' : Render the candidate configuration', 'action': 'ansible.builtin.template',
+                        'role': role, 'item': name, 'diff': ''})
+        changes.append({'task': role + ' : Install the configuration (the previous one is kept as a backup)',
+                        'action': 'ansible.builtin.template', 'role': role, 'item': name,
+                        'path': '/etc/kamailio/gw/' + name,
+                        'diff': config_sections.unified(before[name], after[name], name, name + ' (would be)')})
+    return changes
+
+
+@pytest.fixture(scope='module')
+def installed():
+    return rendered(GW_TRUNKS)
+
+
+def gateway_doc(changes, failures=(), trunks=GW_TRUNKS):
+    models = {'gw': list(trunks)}
+    return build(assess(models), trunks=models, drift=drift_of(gw={'changes': changes, 'failures': list(failures)}))
+
+
+def drifts(doc):
+    return dict((t['label'], (t['checks']['drift'], t['status'])) for t in doc['hosts']['gw']['trunks'])
+
+
+def test_a_trunk_setting_drifts_that_trunk_alone(installed):
+    changed = [dict(t) for t in GW_TRUNKS]
+    changed[1] = inputs.trunk('beta', address='sbc.provider.test', gateway_address='127.0.0.13', tls_port=5069)
+    changes = install_changes(installed, rendered(changed))
+    assert changes, 'the setting changes the rendered configuration'
+    doc = gateway_doc(changes)
+    assert drifts(doc) == {'alpha': ('clean', 'compliant'), 'beta': ('changes', 'drifted'), 'gamma': ('clean', 'compliant')}
+    beta = doc['hosts']['gw']['trunks'][1]
+    assert beta['drift']['changes'] and not beta['drift']['host_wide'] and beta['drift']['hunks'] >= 1
+    assert any("this trunk's section of kamailio.cfg" in line for line in beta['why'])
+    # the candidate, rendered without a diff, concerns what the install of the same file concerns
+    for change in doc['hosts']['gw']['drift']['changes']:
+        assert change['trunks'] == ['beta'] and change['host_wide'] is False
+    html = render_html(doc)
+    assert re.search(r'<span class="hunk">@@ [^<]* @@ trunk beta</span>', html)
+    assert "this trunk&#39;s section would change" in trunk_section(html, 'beta')
+    assert 'no change to' not in trunk_section(html, 'alpha')
+
+
+def test_a_host_setting_drifts_every_trunk_of_the_host(installed):
+    doc = gateway_doc(install_changes(installed, rendered(GW_TRUNKS, mediation_gateway_children=6)))
+    assert drifts(doc) == dict((name, ('changes', 'drifted')) for name in ('alpha', 'beta', 'gamma'))
+    assert all(t['drift']['host_wide'] and not t['drift']['changes'] for t in doc['hosts']['gw']['trunks'])
+
+
+def test_a_new_trunk_drifts_itself_and_what_the_trunks_share(installed):
+    more = GW_TRUNKS + [inputs.trunk('delta', address='192.0.2.40', gateway_address='127.0.0.14')]
+    doc = gateway_doc(install_changes(installed, rendered(more)), trunks=more)
+    found = drifts(doc)
+    assert found['delta'] == ('changes', 'drifted')
+    delta = doc['hosts']['gw']['trunks'][3]['drift']
+    assert delta['changes'], 'its own section is new'
+    owners = set(name for change in doc['hosts']['gw']['drift']['changes'] for name in change['trunks'])
+    assert 'delta' in owners
+
+
+def test_a_fresh_host_drifts_every_trunk(installed):
+    empty = {'kamailio.cfg': '', 'tls.cfg': ''}
+    doc = gateway_doc(install_changes(empty, installed))
+    assert set(drifts(doc).values()) == {('changes', 'drifted')}
+
+
+def test_a_diff_from_elsewhere_without_sections_is_host_wide():
+    doc = build(assess({'h1': [PUBLIC, PRIVATE]}), drift=drift_of(h1={'changes': [CHANGE]}))
+    assert [t['drift']['host_wide'] for t in doc['hosts']['h1']['trunks']] == [[0], [0]]
+    assert statuses(doc) == {('h1', 'pub'): 'drifted', ('h1', 'priv'): 'drifted'}
+
+
+BLOCKER_STOP = {'task': "voip.trunk_security.mediation_gateway : Assess the host's trunks; blockers stop the run unless "
+                        "explicitly allowed",
+                'message': "1 problem(s) on this host's trunks (fail_on=blockers): trunk 'nosrtp': SRTP is required but the "
+                           "provider does not support it (provider.srtp is false)"}
+
+
+@pytest.mark.parametrize('failure', [BLOCKER_STOP, dict(BLOCKER_STOP, message='failed', trunks=['nosrtp'])],
+                         ids=['named in the message', 'named by the callback'])
+def test_a_run_stopped_by_a_siblings_blocker_leaves_the_others_not_confirmed_not_drifted(failure):
+    trunks = {'h1': [NOSRTP, PUBLIC, PRIVATE]}
+    doc = build(assess(trunks), trunks=trunks, drift=drift_of(h1={'failures': [failure]}),
+                verify=verify_of({'pub': [], 'priv': []}))
+    assert doc['hosts']['h1']['drift']['failures'][0]['blocked_by'] == ['nosrtp']
+    assert statuses(doc) == {('h1', 'nosrtp'): 'blocked', ('h1', 'pub'): 'compliant', ('h1', 'priv'): 'compliant'}
+    pub = doc['hosts']['h1']['trunks'][1]
+    assert pub['checks']['drift'] == 'not-confirmed' and pub['drift']['stopped_by'] == ['nosrtp']
+    assert "configuration not confirmed: the host's check-mode run was stopped by the blocker of trunk nosrtp" in pub['why']
+    summary = doc['summary']
+    assert summary['hosts_stopped_by_blockers'] == 1 and summary['hosts_check_failed'] == 0
+    assert summary['not_checked']['drift'] == 3
+    html = render_html(doc)
+    assert "stopped by the blocker of trunk nosrtp: this trunk&#39;s configuration is not confirmed" in trunk_section(html, 'pub')
+    assert 'not confirmed</span>' in trunk_section(html, 'priv')
+    junit = ET.fromstring(render_junit(doc))
+    failed = [case.get('name') for case in junit.iter('testcase') if case.find('failure') is not None]
+    assert failed == ['nosrtp']
+
+
+def test_a_failure_no_blocker_explains_still_drifts_every_trunk():
+    trunks = {'h1': [NOSRTP, PUBLIC]}
+    failures = [BLOCKER_STOP, {'task': 'Validate', 'message': 'kamailio -c refused the configuration'}]
+    doc = build(assess(trunks), drift=drift_of(h1={'failures': failures}))
+    assert statuses(doc) == {('h1', 'nosrtp'): 'blocked', ('h1', 'pub'): 'drifted'}
+    # a message that names a trunk without a blocker is no blocker stop
+    doc = build(assess(trunks), drift=drift_of(h1={'failures': [dict(BLOCKER_STOP, message=BLOCKER_STOP['message'].replace(
+        "'nosrtp'", "'pub'"))]}))
+    assert statuses(doc)[('h1', 'pub')] == 'drifted'
+
+
+# --------------------------------------------------------------------------- bands, rules, re-check commands
+
+def test_the_band_says_what_each_leg_really_gets():
+    opportunistic = dict(PRIVATE, name='opp', opportunistic=True)
+    plain = dict(PRIVATE, name='plain', opportunistic=False)
+    trunks = {'h1': [NOSRTP, PUBLIC, plain, opportunistic, BROKEN]}
+    doc = build(assess(trunks), trunks=trunks)
+    bands = dict((t['label'], t['band']) for t in doc['hosts']['h1']['trunks'])
+    assert bands['nosrtp'] == {'signalling': {'state': 'protected', 'text': 'TLS'},
+                               'media': {'state': 'blocked', 'text': 'SRTP required, provider cannot'}}
+    assert bands['pub'] == {'signalling': {'state': 'protected', 'text': 'TLS'}, 'media': {'state': 'protected', 'text': 'SRTP'}}
+    assert bands['plain'] == {'signalling': {'state': 'plain', 'text': 'plain SIP (not required)'},
+                             'media': {'state': 'plain', 'text': 'RTP (not required)'}}
+    assert bands['opp'] == {'signalling': {'state': 'protected', 'text': 'TLS (not required)'},
+                            'media': {'state': 'protected', 'text': 'SRTP (not required)'}}
+    assert bands['broken'] is None
+    figure = exposed_points(render_html(doc), 'nosrtp')[1]
+    assert '<p class="band blocked">Media: SRTP required, provider cannot</p>' in figure
+    assert '<p class="band protected">Media: SRTP</p>' not in figure
+
+
+def test_rules_are_counted_by_kind_and_status():
+    trunks = {'h1': [NOSRTP, PUBLIC, VPN, BROKEN]}
+    doc = build(assess(trunks), verify=verify_of({'pub': [fail('cert-expired'), fail('cert-expiring')]}))
+    rules = dict((r['rule'], r) for r in doc['summary']['rules'])
+    assert rules['public-connection']['trunks'] == 2 and rules['public-connection']['kind'] == 'requires'
+    assert rules['provider-lacks-srtp']['statuses']['blocked'] == 1 and rules['provider-lacks-srtp']['kind'] == 'blocker'
+    assert rules['cert-expired']['kind'] == 'live-fail' and rules['cert-expiring']['kind'] == 'live-warn'
+    assert rules['invalid']['trunks'] == 1
+    kinds = [r['kind'] for r in doc['summary']['rules']]
+    assert kinds == sorted(kinds, key=audit_report.RULE_KINDS.index)
+    html = render_html(doc)
+    assert '<tr data-rule="cert-expired">' in html and '<option>udp-over-tcp</option>' in html
+
+
+def test_every_problem_comes_with_the_command_that_checks_it_again():
+    host = "gw 1;rm -rf '/'"
+    trunks = {host: [NOSRTP, PUBLIC]}
+    doc = build(assess(trunks), drift=drift_of(**{host: {'changes': [CHANGE]}}), verify=verify_of({'pub': [fail()]}, host=host),
+                inventory='inventories/prod lab.yml')
+    nosrtp, pub = doc['hosts'][host]['trunks']
+    assert [r['kind'] for r in nosrtp['recheck']] == ['policy', 'drift']
+    assert [r['kind'] for r in pub['recheck']] == ['drift', 'live']
+    assert pub['recheck'][1]['command'] == ("ansible-playbook -i 'inventories/prod lab.yml' voip.trunk_security.verify "
+                                            "--limit 'gw 1;rm -rf '\"'\"'/'\"'\"''")
+    assert pub['recheck'][0]['command'].startswith("ansible-playbook -i 'inventories/prod lab.yml' voip.trunk_security.enforce "
+                                                   "--check --diff --limit ")
+    compliant = build(assess({'h1': [PRIVATE]}), drift=drift_of(h1={}))['hosts']['h1']['trunks'][0]
+    assert compliant['recheck'] == [] and build(assess({'h1': [NOSRTP]}))['inventory'] == 'INVENTORY'
+
+
+# --------------------------------------------------------------------------- the page's arrangement
+
+def test_diffs_keep_one_line_of_context_around_each_change():
+    diff = '--- a\n+++ b\n@@ -1,9 +1,9 @@ trunk x\n' + ''.join(' same %d\n' % n for n in range(4)) + '-old\n+new\n' + ''.join(
+        ' after %d\n' % n for n in range(3))
+    shown = audit_html.diff_lines(diff)
+    assert shown['lines'] == [('meta', '--- a'), ('meta', '+++ b'), ('hunk', '@@ -1,9 +1,9 @@ trunk x'),
+                              ('skip', '3 unchanged line(s)'), ('ctx', ' same 3'), ('del', '-old'), ('add', '+new'),
+                              ('ctx', ' after 0'), ('skip', '2 unchanged line(s)')]
+    assert shown['more'] == 0 and shown['total'] == 12
+
+
+def test_the_trunks_come_non_compliant_first_and_the_hosts_with_problems_first():
+    trunks = {'a': [PRIVATE], 'b': [PUBLIC, NOSRTP], 'c': [dict(PRIVATE, name='z')]}
+    doc = build(assess(trunks), drift=drift_of(a={}, b={}, c={'changes': [CHANGE]}))
+    view = audit_html.view(doc)
+    assert [(row['host'], row['trunk']['label'], row['trunk']['status']) for row in view['trunks']] == [
+        ('b', 'nosrtp', 'blocked'), ('c', 'z', 'drifted'), ('a', 'priv', 'compliant'), ('b', 'pub', 'compliant')]
+    assert [host['name'] for host in view['hosts']][:2] == ['b', 'c']
+    assert [host['name'] for host in view['drift_hosts']] == ['c']
+    html = render_html(doc)
+    assert html.index('id="summary"') < html.index('id="by-rule"') < html.index('id="by-host"') < html.index('id="trunks"')
+    assert html.count('<details class="trunk"') == 4 and '<details class="trunk" open' not in html

@@ -73,7 +73,7 @@ def sliced(inventory, slices, drift_hosts=None, verify_hosts=None, generated=Non
 def audit_of(sources, trunks):
     doc = audit_report.build(sources[report_merge.ASSESSMENT], trunks=trunks, drift=sources[report_merge.DRIFT],
                              verify=sources[report_merge.VERIFY], generated='T')
-    return audit_report.render_html(doc), json.dumps(doc, indent=2), audit_report.render_junit(doc)
+    return audit_html.render_html(doc), json.dumps(doc, indent=2), audit_report.render_junit(doc)
 
 
 def expected_files(sources):

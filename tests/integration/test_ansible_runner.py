@@ -413,12 +413,20 @@ def test_audit_report_job_reads_the_three_reports_of_the_earlier_jobs(runner_job
     assert status == {
         'runner-a-public': ('drifted', {'policy': 'pass', 'drift': 'changes', 'live': 'pass'}),
         'runner-a-private': ('failing', {'policy': 'pass', 'drift': 'changes', 'live': 'fail'}),
-        'runner-b-nosrtp': ('blocked', {'policy': 'blocked', 'drift': 'failed', 'live': 'fail'}),
-        'runner-b-satellite': ('blocked', {'policy': 'invalid', 'drift': 'failed', 'live': 'not-run'}),
+        # runner-b's check-mode run stopped on these two trunks' own blockers: not confirmed, not drift
+        'runner-b-nosrtp': ('blocked', {'policy': 'blocked', 'drift': 'not-confirmed', 'live': 'fail'}),
+        'runner-b-satellite': ('blocked', {'policy': 'invalid', 'drift': 'not-confirmed', 'live': 'not-run'}),
     }, status
+    failure = audit['hosts']['gw-runner-b']['drift']['failures'][0]
+    assert failure['blocked_by'] == ['runner-b-nosrtp', 'runner-b-satellite'], failure
     assert audit['summary']['trunks'] == 13 and audit['summary']['hosts'] == 5
-    # the Mediation Servers were neither enforced nor verified (the limit): said, never passed
-    assert audit['summary']['not_checked'] == {'drift': 9, 'live': 10}
+    # the Mediation Servers were neither enforced nor verified (the limit), and runner-b's two trunks were
+    # not confirmed: said, never passed
+    assert audit['summary']['not_checked'] == {'drift': 9 + 2, 'live': 10}
+    assert audit['summary']['hosts_stopped_by_blockers'] == 1
+    # the callback named the trunks that stopped runner-b's run
+    drift = json.loads((reports / 'trunk-drift.json').read_text())
+    assert drift['hosts']['gw-runner-b']['failures'][0]['trunks'] == ['runner-b-nosrtp', 'runner-b-satellite']
     assert (reports / 'trunk-audit.html').is_file() and (reports / 'trunk-audit.junit.xml').is_file()
 
 

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from ansible_collections.voip.trunk_security.plugins.module_utils import assessment, audit_report, report_merge
 from ansible_collections.voip.trunk_security.plugins.module_utils.report_merge import MergeError, merge, render
+from ansible_collections.voip.trunk_security.plugins.plugin_utils import audit_html
 
 SUBNET = {'cidr': '10.0.0.0/28', 'audience': 'authorized_it'}
 BOTH = {'name': 'Northwind', 'tls': True, 'srtp': True, 'address': 'sbc.northwind.example', 'port': 5061}

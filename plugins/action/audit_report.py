@@ -7,7 +7,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import contextlib
 import datetime
+import gc
 import json
 import os
 import re
@@ -156,6 +158,25 @@ def audit_files(assessment, trunks, drift, verify, paths, title, generated=None,
     timestamp is when the content last changed: with the same inputs the previous one is kept,
     so a rerun rewrites nothing and reports no change. Also used by the merge_reports action.
     The document is built once and each file rendered once."""
+    with _collector_paused():
+        return _audit_files(assessment, trunks, drift, verify, paths, title, generated, inventory)
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Python's cycle collector paused: building the reports of an estate allocates millions of
+    small objects, each collection walks them all again (more than half the time at 10,000 trunks),
+    and none of them forms a cycle: reference counting frees them as before."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _audit_files(assessment, trunks, drift, verify, paths, title, generated, inventory):
     doc = build(assessment, trunks=trunks, drift=drift, verify=verify,
                 generated=generated or _previous_timestamp(paths['json']), inventory=inventory)
     text = _json(doc)

@@ -645,8 +645,14 @@ def _fact(value):
 
 
 def _target(raw):
-    probe = raw.get('probe') if isinstance(raw.get('probe'), dict) else {}
-    facts = [[label, _fact(_dig(probe, *path))] for label, path in _PROBE_FACTS if _dig(probe, *path) is not None]
+    probe = raw.get('probe')
+    if not isinstance(probe, dict):
+        probe = {}
+    facts = []
+    for label, path in _PROBE_FACTS:
+        value = _dig(probe, *path)
+        if value is not None:
+            facts.append([label, _fact(value)])
     if probe.get('reachable') is False and not probe.get('error'):
         facts.append(['reachable', 'no'])
     return {'target': _text(raw.get('target')), 'endpoint': _text(raw.get('endpoint')), 'facts': facts}

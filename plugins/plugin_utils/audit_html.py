@@ -34,7 +34,9 @@ from ansible_collections.voip.trunk_security.plugins.module_utils.assessment imp
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'audit_templates')
 
 #: Lines of one change's diff the page shows (context trimmed first); the JSON keeps every line.
-DIFF_LINES = 80
+DIFF_LINES = 40
+#: Lines the page shows of a file that would be created (the whole file is new: the JSON has it).
+NEW_FILE_LINES = 12
 #: Unchanged lines kept around each change in the page's diffs.
 DIFF_CONTEXT = 1
 
@@ -110,13 +112,12 @@ def view(doc):
         for trunk in doc['hosts'][host]['trunks']:
             rows.append((order[trunk['status']], host, trunk['label'], trunk))
     rows.sort(key=lambda row: row[:3])
-    trunks = [_row(number, host, host_ids[host], trunk) for number, (_, host, _, trunk) in enumerate(rows)]
+    trunks = [_row(host, host_ids[host], trunk) for _, host, _, trunk in rows]
     hosts = []
     for host in sorted(doc['hosts'], key=lambda h: (-_not_compliant(doc['hosts'][h]), h)):
         data = doc['hosts'][host]
         hosts.append({'name': host, 'id': host_ids[host], 'data': data,
-                      'changes': [dict(change, shown=diff_lines(change['diff']), number=number)
-                                  for number, change in enumerate(data['drift']['changes'])]})
+                      'changes': [_change(change) for change in data['drift']['changes']]})
     rules = sorted(set(rule for row in trunks for rule in row['trunk']['rules']))
     return {'trunks': trunks, 'hosts': hosts, 'rules': rules,
             'drift_hosts': [h for h in hosts if h['data']['drift']['state'] in audit_report.DRIFTING]}
@@ -128,7 +129,7 @@ _SAID_ELSEWHERE = ('configuration not confirmed', 'configuration drift not check
 _LIVE_FAILED = re.compile(r'\d+ live check\(s\) failed: ')
 
 
-def _row(number, host, host_id, trunk):
+def _row(host, host_id, trunk):
     """One trunk's line and detail, the words decided here."""
     drift = trunk['drift']
     state = drift['state']
@@ -137,7 +138,7 @@ def _row(number, host, host_id, trunk):
         if drift['changes']:
             words.append("this trunk's section would change (%d hunk(s))." % drift['hunks'])
         if drift['host_wide']:
-            words.append("what the host's trunks share would change (%d task(s))." % len(drift['host_wide']))
+            words.append("What the host's trunks share would change (%d task(s))." % len(drift['host_wide']))
         drift_text = ' '.join(words)
     elif state == audit_report.DRIFT_FAILED:
         drift_text = "the host's check-mode run failed."
@@ -155,13 +156,10 @@ def _row(number, host, host_id, trunk):
     if live == audit_report.LIVE_NOT_RUN:
         reason = trunk.get('live_not_run_reason')
         live_text = 'for this trunk%s.' % (': ' + reason if reason else '')
-    elif not trunk['findings']:
-        endpoints = ', '.join('%s %s' % (t['target'], t['endpoint']) for t in trunk['targets'])
-        live_text = 'every live check passed%s.' % (' (%s)' % endpoints if endpoints else '')
     else:
         live_text = ''
     why = [line for line in trunk['why'] if not line.startswith(_SAID_ELSEWHERE) and not _LIVE_FAILED.match(line)]
-    return {'id': 't%d' % (number + 1), 'host': host, 'host_id': host_id, 'trunk': trunk, 'why': why,
+    return {'host': host, 'host_id': host_id, 'trunk': trunk, 'why': why,
             'rules': ' '.join(trunk['rules']), 'drift_state': state, 'drift_word': _WORDS.get(state, state),
             'drift_text': drift_text, 'drift_link': state in audit_report.DRIFTING,
             'live_state': live, 'live_word': _WORDS.get(live, live), 'live_text': live_text,
@@ -169,6 +167,19 @@ def _row(number, host, host_id, trunk):
 
 
 _WORDS = {'not-run': 'not run', 'not-confirmed': 'not confirmed'}
+
+
+def _change(change):
+    """One change of a host's drift as the page shows it: the task without its role's prefix (the role is
+    shown beside it), where it acts, whom it concerns, and its diff trimmed."""
+    task = change['task'] or '?'
+    role = change.get('role')
+    if role and task.startswith(role + ' : '):
+        task = task[len(role) + 3:]
+    where = [part for part in (role, change['action'], change['path'] or change.get('item')) if part]
+    owners = (['host-wide'] if change['host_wide'] else []) + ['trunk ' + name for name in change['trunks']]
+    return {'task': task, 'where': ' · '.join(where), 'owners': ', '.join(owners), 'shown': diff_lines(change['diff']),
+            'diff': change['diff'], 'same_as': change.get('same_as_diff_of')}
 
 
 def _not_compliant(host):
@@ -196,8 +207,12 @@ def diff_lines(diff):
         shown.append((kinds[number], line))
     if skipped:
         shown.append(('skip', '%d unchanged line(s)' % skipped))
-    more = max(0, len(shown) - DIFF_LINES)
-    return {'lines': shown[:DIFF_LINES], 'more': more, 'total': len(lines)}
+    limit = NEW_FILE_LINES if _NEW_FILE.search(diff or '') else DIFF_LINES
+    more = max(0, len(shown) - limit)
+    return {'lines': shown[:limit], 'more': more, 'total': len(lines)}
+
+
+_NEW_FILE = re.compile(r'^@@ -0,0 \+1', re.M)
 
 
 def _kind(line):

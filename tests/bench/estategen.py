@@ -13,7 +13,8 @@ verify)``, shaped as the ``voip.trunk_security.audit_report`` action gets them:
     ``{HOST: [trunk, ...]}``, the hosts' ``sip_trunks``: valid trunks of ``trunkgen.py``,
     ``trunks // hosts`` a host (the remainder spread over the first hosts), each with a
     gateway address (``10.X.Y.4``) and a provider address (``sbcN.provider.example``).
-    Hosts are ``gw-0000``, ``gw-0001``...
+    Hosts are ``gw-0000``, ``gw-0001``... In the ``typical`` estate (:data:`MIXES`) all
+    providers but about 3% offer TLS and SRTP; the ``stress`` estate keeps trunkgen's.
 ``drift``
     what the ``voip.trunk_security.trunk_drift`` callback writes for
     ``enforce.yml --check --diff``: ``{check_mode, hosts: {HOST: {changes: [{task, action,
@@ -45,7 +46,8 @@ verify)``, shaped as the ``voip.trunk_security.audit_report`` action gets them:
     what ``playbooks/verify.yml`` writes: ``{generated, cert_expiry_days, hosts: {HOST:
     {trunks: verify.verify_host(plan, probes)}}}`` over ``verify.plan`` of the host's trunks,
     one probe result per target in the shape ``sip_tls_probe`` returns (after the
-    ``verify_findings`` filter drops the loop's keys): about 2/3 clean, the rest with one
+    ``verify_findings`` filter drops the loop's keys): 95% clean (typical) or about 2/3
+    (stress), the rest with one
     fault each (an old protocol, a CBC suite, an expiring or misnamed certificate, a
     plaintext port open, mutual TLS not enforced, no TLS answer; a TCP trunk's listener down).
 
@@ -77,7 +79,13 @@ SERVICE_ROLE = 'voip.trunk_security.service_instance'
 #: Share of the hosts of each kind (the rest are clean); each kind gets at least one host.
 MIX = (('assess-failed', 0.01), ('fresh', 0.03), ('host-wide', 0.05), ('trunk', 0.15), ('refused', 0.01),
        ('unreachable', 0.005))
-#: Share of clean probe results; the others carry one fault.
+#: The two estates: ``typical``, an estate in service (providers that offer TLS and SRTP but for
+#: about 3%, 95% of probes clean), the one the goals are for; ``stress``, trunkgen's mix as it comes
+#: (about 20% of providers without TLS or SRTP, a third of probes with a fault), about half of its
+#: trunks non-compliant: the worst case the page has to carry.
+MIXES = {'typical': {'capable_providers': 0.97, 'clean_probes': 0.95},
+         'stress': {'capable_providers': None, 'clean_probes': 2 / 3}}
+#: Share of clean probe results; the others carry one fault (the stress estate's).
 CLEAN_PROBES = 2 / 3
 TLS_FAULTS = ('old', 'cbc', 'expiring', 'name', 'plain', 'mtls', 'silent')
 TCP_FAULTS = ('down',)
@@ -101,25 +109,30 @@ def host_names(hosts: int) -> list:
     return ['gw-%0*d' % (width, h) for h in range(hosts)]
 
 
-def models(trunks: int, hosts: int, seed: int = SEED) -> dict:
-    """``{HOST: [trunk, ...]}``: ``trunks`` valid trunks over ``hosts`` hosts, wired for the probe."""
+def models(trunks: int, hosts: int, seed: int = SEED, mix: str = 'typical') -> dict:
+    """``{HOST: [trunk, ...]}``: ``trunks`` valid trunks over ``hosts`` hosts, wired for the probe; in the
+    typical estate all but about 3% of the providers offer TLS and SRTP."""
     if hosts < 1 or trunks < hosts:
         raise ValueError('need at least one trunk a host: %d trunks, %d hosts' % (trunks, hosts))
+    capable = MIXES[mix]['capable_providers']
+    rng = random.Random(seed + 1)
     names = host_names(hosts)
     found = {name: [] for name in names}
     for index, trunk in enumerate(trunkgen.trunks(trunks, seed=seed)):
-        trunk = dict(trunk, gateway={'address': '10.%d.%d.4' % (index // 250 % 256, index % 250)},
-                     provider=dict(trunk.get('provider') or {}, address='sbc%d.provider.example' % index))
+        provider = dict(trunk.get('provider') or {}, address='sbc%d.provider.example' % index)
+        if capable is not None and rng.random() < capable:
+            provider.update(tls=True, srtp=True)
+        trunk = dict(trunk, gateway={'address': '10.%d.%d.4' % (index // 250 % 256, index % 250)}, provider=provider)
         found[names[index * hosts // trunks]].append(trunk)
     return found
 
 
 # --------------------------------------------------------------------------- live verification
 
-def probe(rng: random.Random, target: dict) -> dict:
-    """One probe result for a :func:`verify.plan` target, clean or with one fault."""
+def probe(rng: random.Random, target: dict, clean: float = CLEAN_PROBES) -> dict:
+    """One probe result for a :func:`verify.plan` target, clean (with the chance ``clean``) or with one fault."""
     tls = target['tls']
-    fault = None if rng.random() < CLEAN_PROBES else rng.choice(TLS_FAULTS if tls else TCP_FAULTS)
+    fault = None if rng.random() < clean else rng.choice(TLS_FAULTS if tls else TCP_FAULTS)
     refused = {'kind': 'refused', 'message': 'connection refused'}
     endpoint = {'address': target['address'], 'port': target['port'], 'server_name': target['server_name']}
     if not tls:
@@ -165,9 +178,9 @@ def plans(trunks_by_host: dict) -> dict:
     return {host: verify.plan(trunks) for host, trunks in trunks_by_host.items()}
 
 
-def probes(host_plans: dict, rng: random.Random) -> dict:
+def probes(host_plans: dict, rng: random.Random, clean: float = CLEAN_PROBES) -> dict:
     """One probe result per target of each host's plan, in the plan's order."""
-    return {host: [probe(rng, target) for target in plan['targets']] for host, plan in host_plans.items()}
+    return {host: [probe(rng, target, clean) for target in plan['targets']] for host, plan in host_plans.items()}
 
 
 # --------------------------------------------------------------------------- the drift
@@ -404,15 +417,15 @@ def _json(value):
     return json.loads(json.dumps(value))
 
 
-def estate(trunks: int = 10000, hosts: int = 2000, seed: int = SEED) -> tuple:
-    """``(assessment, trunks_by_host, drift, verify)`` of an estate (see the module's docstring)."""
+def estate(trunks: int = 10000, hosts: int = 2000, seed: int = SEED, mix: str = 'typical') -> tuple:
+    """``(assessment, trunks_by_host, drift, verify)`` of an estate (see the module's docstring and :data:`MIXES`)."""
     from ansible_collections.voip.trunk_security.plugins.module_utils import assessment, verify
 
-    by_host = models(trunks, hosts, seed)
+    by_host = models(trunks, hosts, seed, mix)
     report = _json(assessment.build_report({host: assessment.assess_host(t) for host, t in by_host.items()}))
     rng = random.Random(seed)
     host_plans = plans(by_host)
-    host_probes = probes(host_plans, rng)
+    host_probes = probes(host_plans, rng, MIXES[mix]['clean_probes'])
     # host by host: no copy of the whole document at once
     verified = {'generated': GENERATED, 'cert_expiry_days': verify.DEFAULT_EXPIRY_DAYS,
                 'hosts': {host: _json({'trunks': verify.verify_host(host_plans[host], host_probes[host])})
@@ -442,11 +455,11 @@ def _importable() -> None:
     sys.path.insert(0, str(base))
 
 
-def write(out: Path, trunks: int = 10000, hosts: int = 2000, seed: int = SEED) -> Counter:
+def write(out: Path, trunks: int = 10000, hosts: int = 2000, seed: int = SEED, mix: str = 'typical') -> Counter:
     """The estate's inputs as files in ``out`` (see :data:`INPUTS`), indented and sorted as their
     writers write them; the inventory holds each host's trunks as ``sip_trunks``. Returns the
     drift's :func:`kinds`."""
-    report, by_host, drift, verified = estate(trunks, hosts, seed)
+    report, by_host, drift, verified = estate(trunks, hosts, seed, mix)
     inventory = {'all': {'vars': {'ansible_connection': 'local'},
                          'hosts': {host: {'sip_trunks': found} for host, found in by_host.items()}}}
     out.mkdir(parents=True, exist_ok=True)
@@ -462,11 +475,12 @@ def main(argv=None) -> int:
     parser.add_argument('--trunks', type=int, default=10000)
     parser.add_argument('--hosts', type=int, default=2000)
     parser.add_argument('--seed', type=int, default=SEED)
+    parser.add_argument('--mix', choices=sorted(MIXES), default='typical', help='the estate: typical (default) or stress')
     parser.add_argument('--out', type=Path, required=True,
                         help='directory for trunk-security.json, trunk-drift.json, trunk-verify.json and inventory.json')
     options = parser.parse_args(argv)
     _importable()
-    found = write(options.out, options.trunks, options.hosts, options.seed)
+    found = write(options.out, options.trunks, options.hosts, options.seed, options.mix)
     print('%d trunks on %d hosts; hosts by drift: %s' % (options.trunks, options.hosts, dict(sorted(found.items()))))
     return 0
 

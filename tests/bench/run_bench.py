@@ -53,10 +53,10 @@ SIZES = {
     # controller_hosts: gateway inventories enforce.yml --check runs over, at controller_forks;
     #   the largest also at controller_more_forks.
     'full': {'engine': 10000, 'engine_runs': 5, 'filter': 10000, 'hand_probe': 1000, 'hand_limit_s': 180.0,
-             'hosts': 1000, 'repeats': 2, 'audit': [(1000, 200), (10000, 2000)],
+             'hosts': 1000, 'repeats': 2, 'audit': [(1000, 200, 'typical'), (10000, 2000, 'typical'), (10000, 2000, 'stress')],
              'controller_hosts': [20, 100], 'controller_forks': 5, 'controller_more_forks': 10},
     'quick': {'engine': 2000, 'engine_runs': 5, 'filter': 2000, 'hand_probe': 200, 'hand_limit_s': 20.0,
-              'hosts': 200, 'repeats': 2, 'audit': [(200, 40), (2000, 400)],
+              'hosts': 200, 'repeats': 2, 'audit': [(200, 40, 'typical'), (2000, 400, 'typical'), (2000, 400, 'stress')],
               'controller_hosts': [5, 20], 'controller_forks': 5, 'controller_more_forks': 10},
 }
 # audit_*: upper bounds at 10,000 trunks on 2,000 hosts (AUDIT_GOAL_TRUNKS), checked at every size
@@ -423,7 +423,7 @@ def _judge(size: int) -> dict:
 
     from ansible_collections.voip.trunk_security.plugins.module_utils import verify
 
-    by_host = estategen.models(size, max(1, size // 5))
+    by_host = estategen.models(size, max(1, size // 5), mix='stress')
     plans = estategen.plans(by_host)
     probes = estategen.probes(plans, random.Random(estategen.SEED))
     targets = sum(len(p['targets']) for p in plans.values())
@@ -549,7 +549,7 @@ def audit_worker(spec: dict) -> dict:
     if counted != trunks or summary['trunks'] != trunks:
         raise BenchError('the audit of %d trunks counts %d (%s)' % (trunks, counted, summary))
     return {
-        'trunks': trunks, 'hosts': hosts, 'generate_s': spec.get('generate_s'),
+        'trunks': trunks, 'hosts': hosts, 'mix': spec.get('mix', 'typical'), 'generate_s': spec.get('generate_s'),
         'read_inputs_s': round(read_s, 2),
         'input_bytes': {kind: os.path.getsize(inputs / name) for kind, name in estategen.INPUTS.items()},
         'build_write_s': round(build_write_s, 3),
@@ -568,18 +568,18 @@ def audit_worker(spec: dict) -> dict:
     }
 
 
-def _audit_run(ctx: dict, trunks: int, hosts: int) -> dict:
+def _audit_run(ctx: dict, trunks: int, hosts: int, mix: str) -> dict:
     """estategen.py writes the estate's inputs (not timed); then :func:`audit_worker`, in a fresh
     Python that holds only those inputs, builds and writes the reports: its memory is theirs alone."""
-    base = ctx['work'] / ('audit-%d' % trunks)
+    base = ctx['work'] / ('audit-%d-%s' % (trunks, mix))
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         [str(ctx['work'])] + [p for p in os.environ.get('PYTHONPATH', '').split(os.pathsep) if p]))
-    progress('audit: generate an estate of %d trunks on %d hosts (not timed)' % (trunks, hosts))
+    progress('audit: generate a %s estate of %d trunks on %d hosts (not timed)' % (mix, trunks, hosts))
     start = time.perf_counter()
     _audit_process([str(BENCH / 'estategen.py'), '--trunks', str(trunks), '--hosts', str(hosts),
-                    '--seed', str(estategen.SEED), '--out', str(base / 'inputs')], env,
+                    '--seed', str(estategen.SEED), '--mix', mix, '--out', str(base / 'inputs')], env,
                    'generating the estate of %d trunks on %d hosts' % (trunks, hosts))
-    spec = {'trunks': trunks, 'hosts': hosts, 'inputs': str(base / 'inputs'), 'dir': str(base / 'reports'),
+    spec = {'trunks': trunks, 'hosts': hosts, 'mix': mix, 'inputs': str(base / 'inputs'), 'dir': str(base / 'reports'),
             'generate_s': round(time.perf_counter() - start, 2)}
     output = _audit_process([str(Path(__file__).resolve()), '--audit-worker', json.dumps(spec)], env,
                             'the audit of %d trunks on %d hosts' % (trunks, hosts))
@@ -702,13 +702,13 @@ def bench_audit(ctx: dict) -> dict:
     """Judge one probe per trunk; then, per estate size and in a process of its own, build and write
     the audit report as an operator gets it, and load its HTML in headless Chromium."""
     sizes = ctx['sizes']['audit']
-    judge = _judge(max(trunks for trunks, _hosts in sizes))
-    runs = [_audit_run(ctx, trunks, hosts) for trunks, hosts in sizes]
+    judge = _judge(max(trunks for trunks, _hosts, _mix in sizes))
+    runs = [_audit_run(ctx, trunks, hosts, mix) for trunks, hosts, mix in sizes]
     browser = _browser_loads(ctx, runs)
     for run in runs:
         run['meets'] = _audit_meets(run)
         del run['files']  # in the temp dir, which goes (--keep-temp keeps it)
-    at_goal = [run for run in runs if run['trunks'] == AUDIT_GOAL_TRUNKS]
+    at_goal = [run for run in runs if run['trunks'] == AUDIT_GOAL_TRUNKS and run['mix'] == 'typical']
     meets = None
     if at_goal:
         meets = all(value is not False for value in at_goal[0]['meets'].values())
@@ -835,7 +835,7 @@ def _audit_rows(audit: dict) -> list:
              _status(audit['meets_judge_goal']))]
     for run in audit['runs']:
         sizes, browser, meets = run['bytes'], run['browser'], run['meets']
-        size = '%s trunks on %s hosts' % (format(run['trunks'], ','), format(run['hosts'], ','))
+        size = '%s trunks on %s hosts (%s)' % (format(run['trunks'], ','), format(run['hosts'], ','), run['mix'])
         rows.append(('   audit of %s: audit_files + write' % size,
                      '%.2f s' % run['build_write_s'], '<= %.1f s' % goals['build_write_s'],
                      _status(meets['build_write'])))

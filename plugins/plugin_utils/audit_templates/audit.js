@@ -20,11 +20,11 @@
       var rowStatus = row.getAttribute('data-status');
       if (status === 'non-compliant') { ok = rowStatus !== 'compliant'; } else if (status) { ok = rowStatus === status; }
       if (ok && rule) {
-        var rules = row.querySelector('summary .rules');
+        var rules = row.querySelector('summary > code');
         ok = (' ' + (rules ? rules.textContent : '') + ' ').indexOf(' ' + rule + ' ') !== -1;
       }
       if (ok && host) {
-        var on = row.querySelector('summary .on');
+        var on = row.querySelector('summary > span');
         ok = (on ? on.textContent : '').toLowerCase().indexOf(host) !== -1;
       }
       if (ok && text) { ok = texts[index].indexOf(text) !== -1; }

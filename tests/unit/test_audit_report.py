@@ -613,6 +613,8 @@ def test_the_band_says_what_each_leg_really_gets():
     figure = exposed_points(render_html(doc), 'nosrtp')[1]
     assert '<p class="band blocked">Media: SRTP required, provider cannot</p>' in figure
     assert '<p class="band protected">Media: SRTP</p>' not in figure
+    figure = exposed_points(render_html(doc), 'pub')[1]
+    assert '<p class="band protected">Signalling: TLS · Media: SRTP</p>' in figure  # one band when both legs get the same
 
 
 def test_rules_are_counted_by_kind_and_status():

@@ -47,7 +47,7 @@ _CONTROL = re.compile(u'[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ud8
 
 def _visible(value):
     """Every value a template writes: None as nothing, control characters as ``\\xNN``."""
-    if type(value) is str:  # the common case first
+    if value.__class__ is str:  # the common case first (a str subclass such as Markup takes the long way)
         return _CONTROL.sub(_shown, value) if _CONTROL.search(value) else value
     if value is None:
         return ''
@@ -112,7 +112,7 @@ def view(doc):
         for trunk in doc['hosts'][host]['trunks']:
             rows.append((order[trunk['status']], host, trunk['label'], trunk))
     rows.sort(key=lambda row: row[:3])
-    trunks = [_row(host, host_ids[host], trunk) for _, host, _, trunk in rows]
+    trunks = [_row(row[1], host_ids[row[1]], row[3]) for row in rows]
     hosts = []
     for host in sorted(doc['hosts'], key=lambda h: (-_not_compliant(doc['hosts'][h]), h)):
         data = doc['hosts'][host]

@@ -498,8 +498,8 @@ def installed():
     return rendered(GW_TRUNKS)
 
 
-def gateway_doc(changes, failures=(), trunks=GW_TRUNKS):
-    models = {'gw': list(trunks)}
+def gateway_doc(changes, failures=(), trunks=None):
+    models = {'gw': list(GW_TRUNKS if trunks is None else trunks)}
     return build(assess(models), trunks=models, drift=drift_of(gw={'changes': changes, 'failures': list(failures)}))
 
 
@@ -606,7 +606,7 @@ def test_the_band_says_what_each_leg_really_gets():
                                'media': {'state': 'blocked', 'text': 'SRTP required, provider cannot'}}
     assert bands['pub'] == {'signalling': {'state': 'protected', 'text': 'TLS'}, 'media': {'state': 'protected', 'text': 'SRTP'}}
     assert bands['plain'] == {'signalling': {'state': 'plain', 'text': 'plain SIP (not required)'},
-                             'media': {'state': 'plain', 'text': 'RTP (not required)'}}
+                              'media': {'state': 'plain', 'text': 'RTP (not required)'}}
     assert bands['opp'] == {'signalling': {'state': 'protected', 'text': 'TLS (not required)'},
                             'media': {'state': 'protected', 'text': 'SRTP (not required)'}}
     assert bands['broken'] is None

@@ -316,8 +316,8 @@ def test_an_unannotated_diff_is_attributed_by_the_markers_in_its_context(base):
             assert hunk['host_wide'] and hunk['trunks'] in ([], ['migrating'])
     assert placed and unplaced, found
     # where the annotation is there it is the truth
-    assert cs.trunks_of(cs.unified(base['kamailio.cfg'], after, 'a', 'b')) == {'trunks': ['migrating'],
-                                                                                'host_wide': False}
+    expected = {'trunks': ['migrating'], 'host_wide': False}
+    assert cs.trunks_of(cs.unified(base['kamailio.cfg'], after, 'a', 'b')) == expected
 
 
 # --------------------------------------------------------------------------- properties

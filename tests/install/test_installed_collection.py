@@ -1,7 +1,7 @@
 # Copyright (c) voip.trunk_security contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""assess, enforce --check and verify from the installed collection, with ansible-core and the
+"""assess, enforce --check, verify and the audit report from the installed collection, with ansible-core and the
 declared dependencies only (see conftest.py for how it is installed)."""
 
 from __future__ import annotations
@@ -134,3 +134,23 @@ def test_verify_runs_from_the_installed_collection(installed, gateways):
         ('gw-install-1', 'public-1'): ['tls-not-offered'], ('gw-install-1', 'mpls-1'): ['listener-down'],
         ('gw-install-2', 'public-2'): ['tls-not-offered'], ('gw-install-2', 'mpls-2'): ['listener-down'],
     }, found
+
+
+def test_the_audit_report_renders_from_the_installed_collection(installed):
+    """The page's templates, style and script ship in the artifact and are found from it."""
+    inventory = installed.collection / 'examples' / 'inventory'
+    reports = installed.root / 'reports-audit'
+    done = installed.run(installed.bin('ansible-playbook'), '-i', inventory, 'voip.trunk_security.assess',
+                         '-e', 'trunk_security_report_dir=%s' % reports, '-e', 'trunk_security_fail_on=never', check=False)
+    assert done.returncode == 0, done.stdout[-4000:]
+    for name in ('trunk-drift.json', 'trunk-verify.json'):
+        (reports / name).write_bytes((installed.collection / 'examples' / 'evidence' / name).read_bytes())
+    done = installed.run(installed.bin('ansible-playbook'), '-i', inventory, 'voip.trunk_security.audit_report',
+                         '-e', 'trunk_security_report_dir=%s' % reports, check=False)
+    assert done.returncode == 0, done.stdout[-4000:]
+    page = (reports / 'trunk-audit.html').read_text()
+    assert page.count('<details class="trunk"') == 9
+    assert "Content-Security-Policy\" content=\"default-src 'none'" in page and '<script>' in page
+    assert 'stopped by the blocker of trunk lon-public-nosrtp' in page
+    audit = json.loads((reports / 'trunk-audit.json').read_text())
+    assert audit['summary']['trunks'] == 9 and audit['summary']['hosts_stopped_by_blockers'] == 1

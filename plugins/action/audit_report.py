@@ -71,8 +71,8 @@ class ActionModule(ActionBase):
         dest_dir = os.path.abspath(args['dest_dir'])
         paths = dict((kind, os.path.join(dest_dir, args[kind + '_name'])) for kind in ('html', 'json', 'junit'))
         try:
-            files = audit_files(assessment, trunks, drift, verify, paths, args['title'], args['generated'],
-                                inventory=inventory_name(task_vars))
+            doc, files = audit_document(assessment, trunks, drift, verify, paths, args['title'], args['generated'],
+                                        inventory=inventory_name(task_vars))
         except AuditInputError as error:
             raise AnsibleActionFail('cannot build the audit report: %s' % error)
         changed = [path for path, content in files.items() if report_files.differs(path, content)]
@@ -83,7 +83,6 @@ class ActionModule(ActionBase):
                     report_files.write(path, files[path])
             except OSError as error:
                 raise AnsibleActionFail('cannot write the audit reports in %s: %s' % (dest_dir, error))
-        doc = json.loads(files[paths['json']])
         result.update(changed=bool(changed), summary=doc['summary'], sources=doc['sources'], generated=doc['generated'],
                       files=sorted(files), notes=notes)
         return result
@@ -141,23 +140,32 @@ def _load(path, option, skip_missing):
 
 
 def inventory_name(task_vars):
-    """The inventory the re-check commands name: the run's one inventory source, else None."""
+    """The inventories the re-check commands name: the run's inventory sources (relative to the current
+    directory when they are below it), else None."""
     sources = task_vars.get('ansible_inventory_sources')
-    if isinstance(sources, (list, tuple)) and len(sources) == 1 and isinstance(sources[0], str):
-        source = sources[0]
+    if not isinstance(sources, (list, tuple)) or not sources or not all(isinstance(s, str) for s in sources):
+        return None
+    names = []
+    for source in sources:
         try:
             relative = os.path.relpath(source)
         except ValueError:
-            return source
-        return source if relative.startswith('..') else relative
-    return None
+            relative = '..'
+        names.append(source if relative.startswith('..') else relative)
+    return names
 
 
 def audit_files(assessment, trunks, drift, verify, paths, title, generated=None, inventory=None):
     """``{path: text}`` of the audit reports (``paths``: kind to path). Without ``generated`` the
     timestamp is when the content last changed: with the same inputs the previous one is kept,
-    so a rerun rewrites nothing and reports no change. Also used by the merge_reports action.
-    The document is built once and each file rendered once."""
+    so a rerun rewrites nothing and reports no change. The document is built once and each file
+    rendered once."""
+    return audit_document(assessment, trunks, drift, verify, paths, title, generated, inventory)[1]
+
+
+def audit_document(assessment, trunks, drift, verify, paths, title, generated=None, inventory=None):
+    """``(document, {path: text})``: :func:`audit_files` and the document the files were made from.
+    Also used by the merge_reports action."""
     with _collector_paused():
         return _audit_files(assessment, trunks, drift, verify, paths, title, generated, inventory)
 
@@ -165,8 +173,9 @@ def audit_files(assessment, trunks, drift, verify, paths, title, generated=None,
 @contextlib.contextmanager
 def _collector_paused():
     """Python's cycle collector paused: building the reports of an estate allocates millions of
-    small objects, each collection walks them all again (more than half the time at 10,000 trunks),
-    and none of them forms a cycle: reference counting frees them as before."""
+    small objects, and each collection walks them all again (more than half the time at 10,000
+    trunks). The document is a tree of dicts and lists: reference counting frees it as before, and
+    whatever cycle is left is collected once the collector runs again."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -183,7 +192,7 @@ def _audit_files(assessment, trunks, drift, verify, paths, title, generated, inv
     if generated is None and (doc['generated'] is None or report_files.differs(paths['json'], text)):
         doc['generated'] = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat().replace('+00:00', 'Z')
         text = _json(doc)
-    return {paths['html']: render_html(doc, title=title), paths['json']: text, paths['junit']: render_junit(doc)}
+    return doc, {paths['html']: render_html(doc, title=title), paths['json']: text, paths['junit']: render_junit(doc)}
 
 
 def _json(doc):

@@ -17,7 +17,7 @@ from ansible.plugins.action import ActionBase
 
 from ansible_collections.voip.trunk_security.plugins.action.audit_report import (
     ARGUMENT_SPEC as AUDIT_SPEC,
-    audit_files,
+    audit_document,
     gather_trunks,
     inventory_name,
 )
@@ -78,12 +78,12 @@ class ActionModule(ActionBase):
                 notes.extend(gathered_notes)
             paths = dict((kind, os.path.join(dest_dir, name)) for kind, name in AUDIT_NAMES.items())
             try:
-                audit_text = audit_files(sources[report_merge.ASSESSMENT], trunks, sources[report_merge.DRIFT],
-                                         sources[report_merge.VERIFY], paths, args['title'], inventory=inventory_name(task_vars))
+                audit, audit_text = audit_document(sources[report_merge.ASSESSMENT], trunks, sources[report_merge.DRIFT],
+                                                   sources[report_merge.VERIFY], paths, args['title'],
+                                                   inventory=inventory_name(task_vars))
             except AuditInputError as error:
                 raise AnsibleActionFail('cannot build the audit report: %s' % error)
             files.update(audit_text)
-            audit = json.loads(audit_text[paths['json']])
 
         # a source no part has must not linger in dest_dir from an earlier merge: a later
         # audit_report.yml run there would take it for this run's

@@ -15,6 +15,7 @@ from ansible_collections.voip.trunk_security.plugins.module_utils.assessment imp
     FAIL_ON,
     assess_host,
     failures,
+    stopped_by,
 )
 from ansible_collections.voip.trunk_security.plugins.plugin_utils import trunk_source
 
@@ -58,6 +59,7 @@ class ActionModule(ActionBase):
         reasons = failures(assessment['trunks'], args['fail_on'])
         if reasons:
             result['failed'] = True
+            result['stopped_by'] = stopped_by(assessment['trunks'], args['fail_on'])
             result['msg'] = '%d problem(s) on this host\'s trunks (fail_on=%s): %s' % (
                 len(reasons), args['fail_on'], ' | '.join(reasons))
         else:

@@ -22,9 +22,10 @@ description:
     C(@@ -1,4 +1,4 @@ host-wide), or several, host-wide first - from the C(#@trunk NAME) / C(#@end)
     comments that mark each trunk's section of the gateway's configurations; lines outside any
     section are host-wide. A diff a module hands over ready-made is kept as it is.
-  - A failure of the assessment task (M(voip.trunk_security.trunk_policy) stopping the run on a blocker)
-    names, in its C(trunks), the trunks whose blocker or invalid data stopped it, so that the audit
-    report shows the host's other trunks as not confirmed rather than drifted.
+  - Each failure records the task's action; a failure of the assessment task (M(voip.trunk_security.trunk_policy)
+    failing on its C(fail_on)) also names, in its C(trunks), the trunks whose blocker or invalid data stopped the
+    run (the module's C(stopped_by)), so that the audit report shows the host's other trunks as not confirmed
+    rather than drifted.
   - Meant for C(ansible-playbook voip.trunk_security.enforce --check --diff) (the compliance
     audit); the audit report (M(voip.trunk_security.audit_report)) reads the file.
   - Tasks that run for real inside a check-mode run (C(check_mode=false), such as writing
@@ -94,17 +95,11 @@ def unified(diff, path=None):
 
 def _blocking_trunks(data):
     """The trunks whose blocker or invalid data failed the task, when the task is the assessment
-    (voip.trunk_security.trunk_policy: its result carries the host's trunk results); else None."""
-    entries = data.get('trunks')
-    if data.get('_ansible_no_log') or not isinstance(entries, list) or not isinstance(data.get('counts'), dict):
+    (voip.trunk_security.trunk_policy names them in ``stopped_by``); else None."""
+    names = data.get('stopped_by')
+    if data.get('_ansible_no_log') or not isinstance(names, list):
         return None
-    names = []
-    for position, entry in enumerate(entries):
-        if isinstance(entry, dict) and (entry.get('valid') is False or entry.get('blockers')):
-            name = entry.get('name')
-            # named as the audit report names it: its name, or its place ("(2 of 5)")
-            names.append(name if isinstance(name, str) and name else '(%d of %d)' % (position + 1, len(entries)))
-    return names
+    return [to_text(name) for name in names]
 
 
 class CallbackModule(CallbackBase):
@@ -160,7 +155,7 @@ class CallbackModule(CallbackBase):
         message = data.get('msg') or data.get('stderr') or 'failed'
         if data.get('_ansible_no_log'):
             message = 'failed (output hidden: no_log)'
-        failure = {'task': task.get_name(), 'message': to_text(message)[:2000]}
+        failure = {'task': task.get_name(), 'action': task.action, 'message': to_text(message)[:2000]}
         blocking = _blocking_trunks(data)
         if blocking is not None:
             failure['trunks'] = blocking

@@ -15,8 +15,6 @@ __metaclass__ = type
 
 from ansible_collections.voip.trunk_security.plugins.module_utils import junit, trunk_policy
 
-#: Text safe for XML (kept here for the callers that import it from this module).
-xml_text = junit.xml_text
 
 FAIL_ON = ('blockers', 'invalid', 'never')
 COUNT_KEYS = ('trunks', 'required', 'optional', 'blockers', 'invalid', 'compliant', 'warnings')
@@ -68,6 +66,19 @@ def failures(entries, fail_on):
     if fail_on == 'blockers':
         lines.extend(blocker['message'] for entry in entries if entry['valid'] for blocker in entry['blockers'])
     return lines
+
+
+def stopped_by(entries, fail_on):
+    """The trunks a task with this ``fail_on`` fails on, as reports name them: its name, or its place
+    (``(2 of 5)``) for a trunk without a usable name."""
+    if fail_on == 'never':
+        return []
+    names = []
+    for position, entry in enumerate(entries):
+        if not entry['valid'] or (fail_on == 'blockers' and entry['blockers']):
+            name = entry.get('name')
+            names.append(name if isinstance(name, str) and name else trunk_policy.unnamed(position, len(entries)))
+    return names
 
 
 def build_report(assessments):

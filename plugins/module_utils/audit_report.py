@@ -82,29 +82,35 @@ LIVE_FAIL = 'fail'
 LEG_PROTECTED = 'protected'
 LEG_BLOCKED = 'blocked'
 LEG_PLAIN = 'plain'
+#: The other leg of a blocked trunk: not configured while the trunk is blocked.
+LEG_HELD = 'held'
 
 #: The kinds under which ``summary.rules`` counts trunks, in the order reports show them.
 RULE_KINDS = ('invalid', 'blocker', 'live-fail', 'live-warn', 'warning', 'requires', 'allows')
 
-_AUDIENCE_WORDS = {
+AUDIENCE_WORDS = {
     'authorized_it': 'authorized IT only',
     'limited_non_it': 'limited non-IT staff',
     'shared': 'shared: many people',
     'public': 'public: anyone',
 }
-AUDIENCE_WORDS = _AUDIENCE_WORDS
 _LINK_LABELS = {'private': 'Private link', 'vpn': 'VPN tunnel', 'public': 'Internet'}
 _LINK_IDS = {'private': trunk_policy.DEDICATED_LINK, 'vpn': trunk_policy.VPN_TRANSIT, 'public': trunk_policy.INTERNET}
 _LINK_AUDIENCE = {'private': 'authorized_it', 'vpn': 'shared', 'public': 'public'}
 _LEGS = (('signalling', 'tls', 'TLS', 'plain SIP', trunk_policy.PROVIDER_LACKS_TLS),
          ('media', 'srtp', 'SRTP', 'RTP', trunk_policy.PROVIDER_LACKS_SRTP))
 
-#: The playbooks that check each kind of finding again, with the options that make them read-only.
+#: The playbooks that check each kind of finding again, with the options that keep them from changing
+#: anything: check mode for enforce.yml, and for the two that write reports, a directory of their own
+#: (the estate's reports, which the audit was made from, stay as they are).
+RECHECK_DIR = 'reports/recheck'
 RECHECK = {
-    'policy': ('voip.trunk_security.assess', ()),
+    'policy': ('voip.trunk_security.assess', ('-e', 'trunk_security_report_dir=' + RECHECK_DIR)),
     'drift': ('voip.trunk_security.enforce', ('--check', '--diff')),
-    'live': ('voip.trunk_security.verify', ()),
+    'live': ('voip.trunk_security.verify', ('-e', 'trunk_security_report_dir=' + RECHECK_DIR)),
 }
+#: A host name ``--limit`` takes for that host alone (no pattern character, no file, no exclusion).
+_PLAIN_HOST = re.compile(r'[A-Za-z0-9_][A-Za-z0-9_.-]*\Z')
 
 
 class AuditInputError(ValueError):
@@ -121,14 +127,17 @@ def build(assessment, trunks=None, drift=None, verify=None, generated=None, inve
     path is drawn from the assessment alone (the exposed points, no addresses).
     ``drift``: the check-mode run's changes per host. ``verify``: the live findings per trunk.
     ``generated``: the timestamp to show (text); the caller chooses it.
-    ``inventory``: the inventory the re-check commands name (else ``INVENTORY``).
+    ``inventory``: the inventory (or list of them) the re-check commands name (else ``INVENTORY``).
     """
     _need_mapping(assessment, 'assessment')
     hosts = _need_mapping(assessment.get('hosts'), 'assessment.hosts')
     trunks = {} if trunks is None else _need_mapping(trunks, 'trunks')
     drift_hosts = {} if drift is None else _need_mapping(_need_mapping(drift, 'drift').get('hosts', {}), 'drift.hosts')
     verify_hosts = {} if verify is None else _need_mapping(_need_mapping(verify, 'verify').get('hosts', {}), 'verify.hosts')
-    inventory = inventory if isinstance(inventory, str) and inventory else 'INVENTORY'
+    if isinstance(inventory, (list, tuple)) and inventory and all(isinstance(i, str) and i for i in inventory):
+        inventory = list(inventory) if len(inventory) > 1 else inventory[0]
+    elif not (isinstance(inventory, str) and inventory):
+        inventory = 'INVENTORY'
 
     doc_hosts = {}
     for host in sorted(hosts, key=str):
@@ -161,7 +170,7 @@ def build(assessment, trunks=None, drift=None, verify=None, generated=None, inve
         'summary': _summary(doc_hosts, assessment.get('skipped') or {}),
         'hosts': doc_hosts,
         'skipped': dict((str(k), str(v)) for k, v in sorted((assessment.get('skipped') or {}).items())),
-        'unmatched': _unmatched(hosts, drift_hosts, verify_hosts),
+        'unmatched': _unmatched(hosts, drift_hosts, verify_hosts, doc_hosts),
     }
 
 
@@ -184,12 +193,13 @@ def _host_drift(host, data, present, entries):
     """A host's drift: its state, what would change (each hunk with the trunks it belongs to), and
     which failures a trunk's blocker explains."""
     if not present or data is None:
-        return {'state': DRIFT_NOT_RUN, 'changes': [], 'failures': [], 'unreachable': False}
+        return {'state': DRIFT_NOT_RUN, 'changes': [], 'failures': [], 'unreachable': False, 'stale_trunks': []}
     _need_mapping(data, 'drift.hosts.%s' % host)
     changes, failures = data.get('changes') or [], data.get('failures') or []
     if not isinstance(changes, list) or not isinstance(failures, list):
         raise AuditInputError('drift.hosts.%s: changes and failures must be lists' % host)
-    changes = [_change(_need_mapping(c, 'drift.hosts.%s.changes[]' % host)) for c in changes]
+    labels = set(_label(entry, position, len(entries)) for position, entry in enumerate(entries))
+    changes = [_change(_need_mapping(c, 'drift.hosts.%s.changes[]' % host), labels) for c in changes]
     _place_undiffed(changes)
     stoppers = _stoppers(entries)
     failures = [_failure(_need_mapping(f, 'drift.hosts.%s.failures[]' % host), stoppers) for f in failures]
@@ -202,27 +212,44 @@ def _host_drift(host, data, present, entries):
         state = DRIFT_CHANGES
     else:
         state = DRIFT_CLEAN
-    return {'state': state, 'changes': changes, 'failures': failures, 'unreachable': unreachable}
+    stale = sorted(set(name for change in changes for name in change.get('stale_trunks', ())))
+    return {'state': state, 'changes': changes, 'failures': failures, 'unreachable': unreachable, 'stale_trunks': stale}
 
 
-def _change(raw):
+#: The files whose sections (``#@trunk NAME`` ... ``#@end``) name the trunk a hunk belongs to: the
+#: gateway's configurations. A hunk of any other file concerns the whole host, whatever it says.
+SECTIONED_FILES = ('kamailio.cfg', 'tls.cfg')
+
+
+def _change(raw, labels):
+    """One change, and whom it concerns: the trunks whose sections its hunks change, or the whole host
+    (a host-wide hunk, a change without hunks, a file without sections, or a section of a trunk the
+    host no longer has: what is left of it runs for the whole host)."""
     change = {'task': _text(raw.get('task')), 'action': _text(raw.get('action')), 'path': _text(raw.get('path')),
               'diff': _diff_text(raw.get('diff'))}
     for key in ('role', 'item'):
         if raw.get(key) is not None:
             change[key] = _text(raw[key])
     hunks = config_sections.hunks(change['diff']) if change['diff'] else []
-    change['hunks'] = [{'header': h['header'], 'trunks': list(h['trunks']), 'host_wide': bool(h['host_wide']),
-                        'first_line': h['first_line'], 'added': h['added'], 'removed': h['removed']} for h in hunks]
-    # whom the change concerns: the owners of its hunks; a change without a placed hunk concerns the whole host
-    owners = sorted(set(name for h in hunks for name in h['trunks']))
-    change['trunks'] = owners
-    change['host_wide'] = not hunks or any(h['host_wide'] for h in hunks)
+    sectioned = _file_of(change) in SECTIONED_FILES
+    change['hunks'] = []
+    stale = set()
+    for hunk in hunks:
+        trunks = [name for name in hunk['trunks'] if name in labels] if sectioned else []
+        stale.update(name for name in hunk['trunks'] if name not in labels and sectioned)
+        host_wide = bool(hunk['host_wide']) or len(trunks) < len(hunk['trunks']) or not sectioned
+        change['hunks'].append({'header': hunk['header'], 'trunks': trunks, 'host_wide': host_wide,
+                                'first_line': hunk['first_line'], 'added': hunk['added'], 'removed': hunk['removed']})
+    change['trunks'] = sorted(set(name for h in change['hunks'] for name in h['trunks']))
+    change['host_wide'] = not hunks or any(h['host_wide'] for h in change['hunks'])
+    if stale:
+        change['stale_trunks'] = sorted(stale)
     return change
 
 
 def _file_of(change):
-    for key in ('item', 'path'):
+    """The name of the file a change writes: from its path, else from its loop item."""
+    for key in ('path', 'item'):
         if change.get(key):
             return change[key].rstrip('/').rsplit('/', 1)[-1]
     return None
@@ -245,27 +272,39 @@ def _place_undiffed(changes):
             change['same_as_diff_of'] = _file_of(change)
 
 
+#: How the trunk_policy action words a failure on its ``fail_on`` (its ``msg``).
+_POLICY_STOP = re.compile(r"\d+ problem\(s\) on this host's trunks \(fail_on=(blockers|invalid)\): ")
+_POLICY_ACTIONS = ('voip.trunk_security.trunk_policy', 'trunk_policy')
+
+
 def _stoppers(entries):
-    """The trunks whose blocker (or invalid data) stops a run with ``fail_on=blockers``: label -> the ways a
-    failure message may name it."""
+    """The trunks whose blocker (or invalid data) can stop a run: label -> how the action's message names it."""
     found = {}
     for position, entry in enumerate(entries):
         if entry.get('valid', 'error' not in entry) and not entry.get('blockers'):
             continue
-        label = _label(entry, position, len(entries))
-        found[label] = ("trunk '%s'" % label, label) if trunk_policy.is_name(label) else (label,)
+        name = entry.get('name')
+        if isinstance(name, str) and name and trunk_policy.is_name(name):
+            found[_label(entry, position, len(entries))] = "trunk '%s'" % name
+        else:
+            found[_label(entry, position, len(entries))] = trunk_policy.position(position, len(entries))
     return found
 
 
 def _failure(raw, stoppers):
-    """A failed task, and the trunks whose blocker it reports (a ``fail_on=blockers`` stop) when that is what it is."""
+    """A failed task, and the trunks whose blocker it reports (a stop of the trunk_policy action on its
+    ``fail_on``) when that is what it is: the trunks the callback recorded, else, for the action's
+    own message, the trunks it names."""
     failure = {'task': _text(raw.get('task')), 'message': _text(raw.get('message'))}
+    if raw.get('action') is not None:
+        failure['action'] = _text(raw['action'])
     named = raw.get('trunks')
     message = failure['message'] or ''
     if isinstance(named, list):
         blocking = [str(n) for n in named if str(n) in stoppers]
-    elif 'fail_on=' in message:
-        blocking = [label for label, ways in sorted(stoppers.items()) if any(way in message for way in ways[:1])]
+    elif failure.get('action') in (None,) + _POLICY_ACTIONS and _POLICY_STOP.match(message):
+        blocking = [label for label, words in sorted(stoppers.items())
+                    if re.search(re.escape(words) + r'(?![A-Za-z0-9_.-])', message)]
     else:
         blocking = []
     failure['blocked_by'] = blocking
@@ -445,6 +484,10 @@ def _band(trunk):
         setting = trunk.get(key) or {}
         if blocker in blockers:
             legs[leg] = {'state': LEG_BLOCKED, 'text': '%s required, provider cannot' % protected}
+        elif blockers:
+            # enforcement does not configure a blocked trunk: this leg gets nothing until the blocker is gone
+            legs[leg] = {'state': LEG_HELD, 'text': '%s, once the trunk is no longer blocked' % protected
+                         if setting.get('enable') else plain}
         elif setting.get('enable'):
             legs[leg] = {'state': LEG_PROTECTED, 'text': protected if setting.get('required') else '%s (not required)' % protected}
         else:
@@ -464,7 +507,8 @@ def _rules(trunk):
 
 
 def _recheck(trunk, host, inventory):
-    """The commands that check this trunk's problems again, one per kind of problem."""
+    """The commands that check this trunk's problems again, one per kind of problem. A host name that is not
+    plain (``--limit`` reads ``*``, ``,``, ``!``, ``@``... as a pattern) is marked ``exact: false``."""
     commands = []
     if not trunk['valid'] or trunk['blockers']:
         commands.append(('policy', _command('policy', inventory, host)))
@@ -472,7 +516,8 @@ def _recheck(trunk, host, inventory):
         commands.append(('drift', _command('drift', inventory, host)))
     if trunk['findings']:
         commands.append(('live', _command('live', inventory, host)))
-    return [{'kind': kind, 'command': command} for kind, command in commands]
+    exact = bool(_PLAIN_HOST.match(str(host)))
+    return [{'kind': kind, 'command': command, 'exact': exact} for kind, command in commands]
 
 
 _SHELL_SAFE = re.compile(r'[A-Za-z0-9_./:=@%+-]+\Z')
@@ -488,7 +533,10 @@ def _shell(word):
 
 def _command(kind, inventory, host):
     playbook, options = RECHECK[kind]
-    return ' '.join(['ansible-playbook', '-i', _shell(inventory), playbook] + list(options) + ['--limit', _shell(host)])
+    sources = []
+    for source in inventory if isinstance(inventory, list) else [inventory]:
+        sources.extend(['-i', _shell(source)])
+    return ' '.join(['ansible-playbook'] + sources + [playbook] + list(options) + ['--limit', _shell(host)])
 
 
 # --------------------------------------------------------------------------- the path
@@ -709,7 +757,8 @@ def _summary(doc_hosts, skipped):
     for host in doc_hosts.values():
         drift = host['drift']
         state = drift['state']
-        summary['hosts_drifted'] += state == DRIFT_CHANGES
+        # a host is drifted when the check-mode run would change a trunk's configuration there
+        summary['hosts_drifted'] += any(t['checks']['drift'] == DRIFT_CHANGES for t in host['trunks'])
         stopped = state == DRIFT_FAILED and all(f['blocked_by'] for f in drift['failures'])
         summary['hosts_stopped_by_blockers'] += stopped
         summary['hosts_check_failed'] += state in (DRIFT_FAILED, DRIFT_UNREACHABLE) and not stopped
@@ -733,8 +782,8 @@ def _summary(doc_hosts, skipped):
     return summary
 
 
-def _unmatched(hosts, drift_hosts, verify_hosts):
-    """Drift hosts and live-checked trunks the assessment does not know: shown, never dropped."""
+def _unmatched(hosts, drift_hosts, verify_hosts, doc_hosts):
+    """Drift hosts, drifted sections and live-checked trunks the assessment does not know: shown, never dropped."""
     known = {}
     for host, data in hosts.items():
         entries = data.get('trunks') or []
@@ -745,7 +794,10 @@ def _unmatched(hosts, drift_hosts, verify_hosts):
         for name in sorted(data.get('trunks') or {}, key=str):
             if name not in known.get(host, ()):
                 verify_trunks.append({'host': str(host), 'trunk': str(name)})
-    return {'drift_hosts': sorted(str(h) for h in drift_hosts if h not in known), 'verify_trunks': verify_trunks}
+    drift_trunks = [{'host': host, 'trunk': name} for host in sorted(doc_hosts)
+                    for name in doc_hosts[host]['drift'].get('stale_trunks', ())]
+    return {'drift_hosts': sorted(str(h) for h in drift_hosts if h not in known), 'verify_trunks': verify_trunks,
+            'drift_trunks': drift_trunks}
 
 
 # --------------------------------------------------------------------------- JUnit XML

@@ -24,22 +24,25 @@ description:
     rules' own words, the network path as a diagram (gateway side, mediation subnet, private link, VPN tunnel with
     its proposal or internet, each listed segment, provider) with every exposed point marked in colour and
     labelled C(EXPOSED) and one band per leg saying what it really gets (C(SRTP required, provider cannot) for a
-    blocker, never the protected band), its drift, the live findings with the catalogue's remediation, and the
-    commands that check it again. Then the drift of each host that has some, once per host, its diffs folded with
+    blocker, and, since a blocked trunk is not configured, the other leg held, never the protected band), its
+    drift, the live findings with the catalogue's remediation, and the commands that check it again (which write
+    their reports to C(reports/recheck), never over the estate's). Then the drift of each host that has some, once per host, its diffs folded with
     unchanged context trimmed and each hunk named by the trunk it belongs to."
-  - The page's script only filters the list of trunks by status, rule, host and text; without it the filter is
+  - "The page's script only filters the list of trunks by status, rule, host and text; without it the filter is
     hidden and everything else is there. At phone width the page does not scroll sideways and the diagrams stack
-    from top to bottom; printed (C(chromium --headless --print-to-pdf)), every section is unfolded, the summary
-    comes first and the filter is left out.
+    from top to bottom. Printed, the summary comes first, the filter is left out and every section is unfolded:
+    by the style sheet in Chromium 131 and later (also C(chromium --headless --print-to-pdf)), by the script
+    elsewhere (other browsers print the folded sections as their summaries when the script is off)."
   - "Each trunk gets one status, the first that applies: C(blocked) (invalid, or a blocker such as a provider
     without SRTP), C(failing) (a live finding of severity C(fail)), C(drifted) (the check-mode run would change
     this trunk's section of the configuration or what the host's trunks share, or it failed or could not reach
     the host), C(compliant) (none of these). The four counts add up to the number of trunks."
   - "Drift is attributed per trunk: the gateway's configurations mark each trunk's section (C(#@trunk NAME) ...
     C(#@end)) and the C(voip.trunk_security.trunk_drift) callback names, in each hunk's header, the trunks whose
-    section it changes (C(@@ -41,7 +41,7 @@ trunk lon-public-primary)) or C(host-wide). A hunk in one trunk's
-    section drifts that trunk alone; a host-wide hunk, a change without a diff it can be placed by, or a diff
-    without the annotation drifts every trunk of the host."
+    section it changes (C(@@ -41,7 +41,7 @@ trunk lon-public-primary)) or C(host-wide); a diff without that
+    annotation is placed by the markers inside its hunks. A hunk in one trunk's section drifts that trunk alone;
+    a host-wide hunk, a change of another file, a change without a diff it can be placed by, or the section of a
+    trunk the host no longer has (listed under C(unmatched.drift_trunks)) drifts every trunk of the host."
   - A check-mode run stopped on purpose by a trunk's blocker (the assessment task, C(fail_on=blockers)) leaves the
     host's other trunks C(not-confirmed) (not confirmed, the host's run stopped by trunk X's blocker), not drifted;
     they are counted under C(summary.not_checked.drift), and the hosts under C(summary.hosts_stopped_by_blockers).
@@ -78,7 +81,8 @@ options:
     description:
       - "The drift of a check-mode run of C(playbooks/enforce.yml) with C(--check --diff), as the
         C(voip.trunk_security.trunk_drift) callback writes it:
-        C({check_mode, hosts: {HOST: {changes: [{task, action, path, diff}], failures: [{task, message}], unreachable}}})."
+        C({check_mode, hosts: {HOST: {changes: [{task, action, role, path, item, diff}], failures: [{task, action,
+        message, trunks}], unreachable}}}); a failure's C(trunks) names the trunks whose blocker stopped the run."
       - Each change's hunks are attributed to the trunks whose section they change, or to the whole host (see above).
       - When neither O(drift) nor O(drift_file) is given, drift is reported as not run.
     type: dict

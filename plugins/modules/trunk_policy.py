@@ -160,4 +160,13 @@ counts:
       description: Valid trunks with at least one warning.
       type: int
   sample: {trunks: 3, required: 2, optional: 1, blockers: 1, invalid: 0, compliant: 2, warnings: 1}
+stopped_by:
+  description:
+    - When the task fails on O(fail_on), the trunks whose blocker or invalid data made it fail, by name (or by place,
+      C((2 of 5)), for a trunk without a usable name). The C(voip.trunk_security.trunk_drift) callback records them,
+      and the audit report shows the host's other trunks as not confirmed rather than drifted.
+  returned: when the task fails on O(fail_on)
+  type: list
+  elements: str
+  sample: [lon-public-nosrtp]
 '''

@@ -29,7 +29,6 @@ import jinja2
 import markupsafe
 
 from ansible_collections.voip.trunk_security.plugins.module_utils import audit_report
-from ansible_collections.voip.trunk_security.plugins.module_utils.assessment import setting_word
 
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'audit_templates')
 
@@ -42,7 +41,9 @@ DIFF_CONTEXT = 1
 
 
 # Control characters are shown, not passed through: a hostile name must not confuse a parser.
-_CONTROL = re.compile(u'[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ud800-\udfff\ufffe\uffff]')
+# So are the characters that reorder or hide text (bidirectional controls, zero-width characters).
+_CONTROL = re.compile(u'[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e'
+                      u'\u2066-\u2069\ufeff\ud800-\udfff\ufffe\uffff]')
 
 
 def _visible(value):
@@ -74,13 +75,12 @@ def environment():
     if not _ENVIRONMENT:
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
                                  lstrip_blocks=True, undefined=jinja2.StrictUndefined, finalize=_visible)
-        env.filters['setting_word'] = setting_word
         _ENVIRONMENT.append(env)
     return _ENVIRONMENT[0]
 
 
 def _asset(name):
-    with open(os.path.join(TEMPLATES, name), 'r') as stream:
+    with open(os.path.join(TEMPLATES, name), 'r', encoding='utf-8') as stream:
         return stream.read()
 
 
@@ -92,7 +92,7 @@ def render_html(doc, title='Trunk security audit'):
         doc=doc, title=title, view=view(doc), style=style, script=script, style_hash=_digest(style),
         script_hash=_digest(script),
         status_words=audit_report.STATUS_WORDS, status_hints=audit_report.STATUS_HINTS,
-        audience_words=audit_report.AUDIENCE_WORDS)
+        audience_words=audit_report.AUDIENCE_WORDS, words=_WORDS)
 
 
 def _digest(text):
@@ -124,7 +124,7 @@ def view(doc):
 
 
 #: Lines of a trunk's ``why`` the page leaves out: its drift and live lines say them.
-_SAID_ELSEWHERE = ('configuration not confirmed', 'configuration drift not checked', 'live checks not run',
+_SAID_ELSEWHERE = ('blocker ', 'configuration not confirmed', 'configuration drift not checked', 'live checks not run',
                    "the check-mode run would", "the host's check-mode run", 'the host was unreachable')
 _LIVE_FAILED = re.compile(r'\d+ live check\(s\) failed: ')
 
@@ -163,7 +163,8 @@ def _row(host, host_id, trunk):
             'rules': ' '.join(trunk['rules']), 'drift_state': state, 'drift_word': _WORDS.get(state, state),
             'drift_text': drift_text, 'drift_link': state in audit_report.DRIFTING,
             'live_state': live, 'live_word': _WORDS.get(live, live), 'live_text': live_text,
-            'recheck': '\n'.join(item['command'] for item in trunk['recheck'])}
+            'recheck': '\n'.join(item['command'] for item in trunk['recheck']),
+            'exact': all(item.get('exact', True) for item in trunk['recheck'])}
 
 
 _WORDS = {'not-run': 'not run', 'not-confirmed': 'not confirmed'}
@@ -179,7 +180,7 @@ def _change(change):
     where = [part for part in (role, change['action'], change['path'] or change.get('item')) if part]
     owners = (['host-wide'] if change['host_wide'] else []) + ['trunk ' + name for name in change['trunks']]
     return {'task': task, 'where': ' · '.join(where), 'owners': ', '.join(owners), 'shown': diff_lines(change['diff']),
-            'diff': change['diff'], 'same_as': change.get('same_as_diff_of')}
+            'same_as': change.get('same_as_diff_of'), 'stale': ', '.join(change.get('stale_trunks', ()))}
 
 
 def _not_compliant(host):

@@ -202,18 +202,14 @@ def render(host: str, trunks: list, **inputs) -> dict:
     return templates.render_gateway(variables), variables
 
 
-def annotated_diff(before: str, after: str, header: str, labels) -> str:
-    """A unified diff as the callback writes it, each hunk header annotated: ``labels`` is a
-    list, or a function of the hunk's lines giving one."""
-    lines = list(difflib.unified_diff(before.splitlines(True), after.splitlines(True), fromfile=header,
-                                      tofile='%s (would be)' % header))
-    hunks = [i for i, line in enumerate(lines) if line.startswith('@@')]
-    for position, start in enumerate(hunks):
-        end = hunks[position + 1] if position + 1 < len(hunks) else len(lines)
-        found = labels(lines[start + 1:end]) if callable(labels) else labels
-        if found:
-            lines[start] = '%s %s\n' % (lines[start].rstrip('\n'), ', '.join(found))
-    return ''.join(lines)
+def annotated_diff(before: str, after: str, header: str, labels=None) -> str:
+    """A unified diff as the callback writes it: ``config_sections.unified``, each hunk header naming
+    the trunks whose section (``#@trunk NAME``) it changes, or ``host-wide``. ``labels`` is not used
+    any more (the rendered configurations carry their sections); it stays for the callers."""
+    del labels
+    from ansible_collections.voip.trunk_security.plugins.module_utils import config_sections
+
+    return config_sections.unified(before, after, header, '%s (would be)' % header)
 
 
 def _named(trunks: list, text: str) -> list:
@@ -371,8 +367,11 @@ def drift_of(rng: random.Random, trunks_by_host: dict, report: dict) -> dict:
         entry = {'changes': [], 'failures': [], 'unreachable': False}
         if kind == 'assess-failed':
             reasons = assessment.failures(report['hosts'][host]['trunks'], 'blockers')
-            entry['failures'].append({'task': ASSESS_TASK, 'message': "%d problem(s) on this host's trunks "
-                                      "(fail_on=blockers): %s" % (len(reasons), ' | '.join(reasons))})
+            # as the trunk_drift callback records the trunk_policy action's failure: with the trunks that stopped it
+            stoppers = [t['name'] for t in report['hosts'][host]['trunks'] if not t['valid'] or t.get('blockers')]
+            entry['failures'].append({'task': ASSESS_TASK, 'action': 'voip.trunk_security.trunk_policy',
+                                      'message': "%d problem(s) on this host's trunks (fail_on=blockers): %s"
+                                      % (len(reasons), ' | '.join(reasons)), 'trunks': stoppers})
         elif kind == 'fresh':
             entry['changes'] = _fresh(host, trunks)
         elif kind == 'host-wide':

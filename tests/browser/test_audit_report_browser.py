@@ -21,7 +21,7 @@ from pathlib import Path
 import jmespath
 import pytest
 import yaml
-from conftest import CHROMIUM, CHROMIUM_ARGUMENTS, need
+from chromium import CHROMIUM, CHROMIUM_ARGUMENTS, need
 
 from ansible_collections.voip.trunk_security.plugins.module_utils import assessment, audit_report
 from ansible_collections.voip.trunk_security.plugins.module_utils.verify import CATALOGUE
@@ -247,7 +247,8 @@ def test_every_finding_is_shown_with_its_remediation_and_the_command_that_checks
         trunk = item.find_element('xpath', './ancestor::details[1]')
         commands = trunk.find_element('css selector', 'pre.cmd').text.splitlines()
         host = trunk.find_element('css selector', 'summary > span:nth-of-type(1)').text
-        assert 'ansible-playbook -i examples/inventory voip.trunk_security.verify --limit %s' % host in commands
+        assert ('ansible-playbook -i examples/inventory voip.trunk_security.verify -e trunk_security_report_dir=reports/recheck '
+                '--limit %s' % host) in commands
 
 
 # --------------------------------------------------------------------------- the filter, with and without the script

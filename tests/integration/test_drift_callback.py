@@ -44,20 +44,23 @@ def test_drift_records_check_mode_changes_with_diffs_and_failures(run_playbook, 
     assert created['header'].startswith('@@ -0,0 +1,') and created['host_wide'] and created['trunks'] == []
     assert (tmp_path / 'gw-a.cfg').read_text() == installed, 'check mode changed nothing'
     assert b['changes'] == []
-    assert b['failures'] == [{'task': 'Refuse on the second host', 'message': 'blockers on this host'}]
+    assert b['failures'] == [{'task': 'Refuse on the second host', 'action': 'ansible.builtin.fail', 'message': 'blockers on this host'}]
     assert a['unreachable'] is False and a['failures'] == []
 
 
 def test_a_run_stopped_by_a_blocker_names_the_trunks_that_stopped_it():
     from ansible_collections.voip.trunk_security.plugins.callback import trunk_drift
-    from ansible_collections.voip.trunk_security.plugins.module_utils.assessment import assess_host
+    from ansible_collections.voip.trunk_security.plugins.module_utils.assessment import assess_host, stopped_by
 
-    trunks = [{'name': 'ok', 'connection': 'private', 'provider': {'tls': True, 'srtp': True},
-               'mediation_subnet': {'cidr': '10.0.0.0/28', 'audience': 'authorized_it'}},
-              {'name': 'nosrtp', 'connection': 'public', 'provider': {'tls': True, 'srtp': False},
-               'mediation_subnet': {'cidr': '10.0.0.0/28', 'audience': 'authorized_it'}},
+    subnet = {'cidr': '10.0.0.0/28', 'audience': 'authorized_it'}
+    trunks = [{'name': 'ok', 'connection': 'private', 'provider': {'tls': True, 'srtp': True}, 'mediation_subnet': subnet},
+              {'name': 'nosrtp', 'connection': 'public', 'provider': {'tls': True, 'srtp': False}, 'mediation_subnet': subnet},
               {'connection': 'mpls'}]
-    result = dict(assess_host(trunks), failed=True, msg='2 problem(s)')
+    entries = assess_host(trunks)['trunks']
+    assert stopped_by(entries, 'blockers') == ['nosrtp', '(3 of 3)']
+    assert stopped_by(entries, 'invalid') == ['(3 of 3)'], 'a blocker does not stop a run that fails on invalid trunks only'
+    assert stopped_by(entries, 'never') == []
+    result = {'failed': True, 'msg': '2 problem(s)', 'trunks': entries, 'stopped_by': stopped_by(entries, 'blockers')}
     assert trunk_drift._blocking_trunks(result) == ['nosrtp', '(3 of 3)']
     assert trunk_drift._blocking_trunks({'msg': 'kamailio -c refused it'}) is None
     assert trunk_drift._blocking_trunks(dict(result, _ansible_no_log=True)) is None

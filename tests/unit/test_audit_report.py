@@ -602,7 +602,8 @@ def test_the_band_says_what_each_leg_really_gets():
     trunks = {'h1': [NOSRTP, PUBLIC, plain, opportunistic, BROKEN]}
     doc = build(assess(trunks), trunks=trunks)
     bands = dict((t['label'], t['band']) for t in doc['hosts']['h1']['trunks'])
-    assert bands['nosrtp'] == {'signalling': {'state': 'protected', 'text': 'TLS'},
+    # enforcement does not configure a blocked trunk: the other leg is held, never the protected band
+    assert bands['nosrtp'] == {'signalling': {'state': 'held', 'text': 'TLS, once the trunk is no longer blocked'},
                                'media': {'state': 'blocked', 'text': 'SRTP required, provider cannot'}}
     assert bands['pub'] == {'signalling': {'state': 'protected', 'text': 'TLS'}, 'media': {'state': 'protected', 'text': 'SRTP'}}
     assert bands['plain'] == {'signalling': {'state': 'plain', 'text': 'plain SIP (not required)'},
@@ -639,8 +640,12 @@ def test_every_problem_comes_with_the_command_that_checks_it_again():
     nosrtp, pub = doc['hosts'][host]['trunks']
     assert [r['kind'] for r in nosrtp['recheck']] == ['policy', 'drift']
     assert [r['kind'] for r in pub['recheck']] == ['drift', 'live']
+    # the commands write their reports apart: the estate's, which the audit was made from, stay
     assert pub['recheck'][1]['command'] == ("ansible-playbook -i 'inventories/prod lab.yml' voip.trunk_security.verify "
+                                            "-e trunk_security_report_dir=reports/recheck "
                                             "--limit 'gw 1;rm -rf '\"'\"'/'\"'\"''")
+    assert [r['exact'] for r in pub['recheck']] == [False, False], 'a --limit pattern, not a plain name'
+    assert 'is not a plain name' in render_html(doc)
     assert pub['recheck'][0]['command'].startswith("ansible-playbook -i 'inventories/prod lab.yml' voip.trunk_security.enforce "
                                                    "--check --diff --limit ")
     compliant = build(assess({'h1': [PRIVATE]}), drift=drift_of(h1={}))['hosts']['h1']['trunks'][0]
@@ -670,3 +675,66 @@ def test_the_trunks_come_non_compliant_first_and_the_hosts_with_problems_first()
     html = render_html(doc)
     assert html.index('id="summary"') < html.index('id="by-rule"') < html.index('id="by-host"') < html.index('id="trunks"')
     assert html.count('<details class="trunk"') == 4 and '<details class="trunk" open' not in html
+
+
+def test_the_section_of_a_trunk_the_host_no_longer_has_is_host_wide_drift(installed):
+    """A trunk gone from the inventory whose section is still on the gateway (its listener open)."""
+    kept = GW_TRUNKS[:2]
+    doc = gateway_doc(install_changes(installed, rendered(kept)), trunks=kept)
+    assert drifts(doc) == {'alpha': ('changes', 'drifted'), 'beta': ('changes', 'drifted')}
+    assert doc['hosts']['gw']['drift']['stale_trunks'] == ['gamma']
+    assert doc['unmatched']['drift_trunks'] == [{'host': 'gw', 'trunk': 'gamma'}]
+    assert doc['summary']['hosts_drifted'] == 1 == doc['summary']['drifted'] // 2
+    assert 'which the inventory no longer has' in render_html(doc)
+
+
+def test_sections_count_only_in_the_gateway_configurations():
+    marked = '--- other.conf\n+++ other.conf (would be)\n@@ -1,3 +1,3 @@ trunk pub\n #@trunk pub\n-a\n+b\n #@end\n'
+    change = {'task': 'Install another file', 'path': '/etc/other.conf', 'diff': marked}
+    doc = build(assess({'h1': [PUBLIC, PRIVATE]}), drift=drift_of(h1={'changes': [change]}))
+    assert statuses(doc) == {('h1', 'pub'): 'drifted', ('h1', 'priv'): 'drifted'}
+
+
+@pytest.mark.parametrize('failure', [
+    {'task': 'Report the refused candidate', 'action': 'ansible.builtin.fail',
+     'message': "kamailio -c: 1 problem(s) on this host's trunks (fail_on=blockers): trunk 'nosrtp': quoted"},
+    {'task': 'Validate', 'message': "stderr says fail_on=blockers and trunk 'nosrtp'"},
+    {'task': 'Assess', 'message': "1 problem(s) on this host's trunks (fail_on=blockers): trunk 'nosrtp-2': x"},
+], ids=['another action', 'not the action\'s message', 'another trunk\'s name'])
+def test_only_the_assessment_s_own_stop_excuses_the_other_trunks(failure):
+    trunks = {'h1': [NOSRTP, PUBLIC]}
+    doc = build(assess(trunks), drift=drift_of(h1={'failures': [failure]}))
+    assert doc['hosts']['h1']['drift']['failures'][0]['blocked_by'] == []
+    assert statuses(doc)[('h1', 'pub')] == 'drifted'
+
+
+def test_an_unnamed_trunk_s_stop_is_recognised_by_its_place():
+    unnamed = {'connection': 'mpls'}
+    trunks = {'h1': [PUBLIC, unnamed]}
+    message = "1 problem(s) on this host's trunks (fail_on=blockers): trunk 2 of 2: connection: 'mpls' is not allowed"
+    doc = build(assess(trunks), drift=drift_of(h1={'failures': [{'task': 'Assess', 'message': message}]}))
+    assert doc['hosts']['h1']['drift']['failures'][0]['blocked_by'] == ['(2 of 2)']
+    assert statuses(doc)[('h1', 'pub')] == 'compliant'
+
+
+def test_policy_findings_show_what_was_found_and_expected():
+    trunks = {'h1': [NOSRTP, dict(PUBLIC, name='shared', mediation_subnet={'cidr': '10.0.0.0/28', 'audience': 'shared'},
+                                  provider={'tls': True, 'srtp': False})]}
+    html = render_html(build(assess(trunks), trunks=trunks))
+    section = trunk_section(html, 'nosrtp')
+    assert '<code>provider-lacks-srtp</code> blocker:' in section and '(found <code>false</code>, expected <code>true</code>)' in section
+    assert 'found <code>shared</code>, expected <code>authorized_it or limited_non_it</code>' in trunk_section(html, 'shared')
+
+
+def test_characters_that_reorder_or_hide_text_are_shown():
+    doc = hostile_doc('gw\u202eevil\u200b')
+    html = render_html(doc)
+    assert '\u202e' not in html and '\u200b' not in html and 'gw\\x202eevil\\x200b' in html
+
+
+def test_the_commands_name_every_inventory_of_the_run():
+    doc = build(assess({'h1': [NOSRTP]}), inventory=['inventories/a.yml', 'inventories/b yml'])
+    assert doc['hosts']['h1']['trunks'][0]['recheck'][0]['command'] == (
+        "ansible-playbook -i inventories/a.yml -i 'inventories/b yml' voip.trunk_security.assess "
+        "-e trunk_security_report_dir=reports/recheck --limit h1")
+    assert build(assess({'h1': [NOSRTP]}), inventory=['only.yml'])['inventory'] == 'only.yml'

@@ -43,8 +43,19 @@
       apply();
     });
   });
+  // on paper every section is there, unfolded; afterwards the page is as it was
+  var folded = [];
   window.addEventListener('beforeprint', function () {
     rows.forEach(function (row) { row.hidden = false; });
+    folded = Array.prototype.filter.call(document.querySelectorAll('details:not([open])'), function (d) {
+      d.open = true;
+      return true;
+    });
+  });
+  window.addEventListener('afterprint', function () {
+    folded.forEach(function (d) { d.open = false; });
+    folded = [];
+    apply();
   });
   apply();
 }());

@@ -60,7 +60,6 @@ as the playbooks name them, with an inventory holding the trunks, so that
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import random
 import sys

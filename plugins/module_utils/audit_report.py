@@ -475,7 +475,8 @@ def _unique(items):
 
 
 def _band(trunk):
-    """What each leg of the trunk really gets: protected, blocked (required, the provider cannot) or plain."""
+    """What each leg of the trunk really gets: protected, blocked (required, the provider cannot), held (the
+    other leg of a blocked trunk, which enforcement does not configure) or plain."""
     if not trunk['valid']:
         return None
     blockers = set(b.get('rule') for b in trunk['blockers'])

@@ -42,6 +42,7 @@ __metaclass__ = type
 
 import json
 import re
+import shlex
 
 from ansible_collections.voip.trunk_security.plugins.module_utils import config_sections, junit, trunk_policy
 from ansible_collections.voip.trunk_security.plugins.module_utils.assessment import setting_word
@@ -521,23 +522,12 @@ def _recheck(trunk, host, inventory):
     return [{'kind': kind, 'command': command, 'exact': exact} for kind, command in commands]
 
 
-_SHELL_SAFE = re.compile(r'[A-Za-z0-9_./:=@%+-]+\Z')
-
-
-def _shell(word):
-    """A word for a POSIX shell, quoted unless it is plainly safe."""
-    word = str(word)
-    if _SHELL_SAFE.match(word):
-        return word
-    return "'" + word.replace("'", "'\"'\"'") + "'"
-
-
 def _command(kind, inventory, host):
     playbook, options = RECHECK[kind]
     sources = []
     for source in inventory if isinstance(inventory, list) else [inventory]:
-        sources.extend(['-i', _shell(source)])
-    return ' '.join(['ansible-playbook'] + sources + [playbook] + list(options) + ['--limit', _shell(host)])
+        sources.extend(['-i', shlex.quote(source)])
+    return ' '.join(['ansible-playbook'] + sources + [playbook] + list(options) + ['--limit', shlex.quote(str(host))])
 
 
 # --------------------------------------------------------------------------- the path

@@ -118,7 +118,7 @@ def view(doc):
         data = doc['hosts'][host]
         hosts.append({'name': host, 'id': host_ids[host], 'data': data,
                       'changes': [_change(change) for change in data['drift']['changes']]})
-    rules = sorted(set(rule for row in trunks for rule in row['trunk']['rules']))
+    rules = sorted(count['rule'] for count in doc['summary']['rules'])
     return {'trunks': trunks, 'hosts': hosts, 'rules': rules,
             'drift_hosts': [h for h in hosts if h['data']['drift']['state'] in audit_report.DRIFTING]}
 

@@ -40,7 +40,7 @@ _value:
   elements: str
 '''
 
-from ansible_collections.voip.trunk_security.plugins.module_utils.config_quote import kamailio_statements
+from ansible_collections.voip.trunk_security.plugins.module_utils.platforms.kamailio import statements as kamailio_statements
 
 
 class FilterModule(object):

@@ -84,7 +84,7 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.voip.trunk_security.plugins.module_utils.mediation_server import MediationServerError, desired
+from ansible_collections.voip.trunk_security.plugins.module_utils.platforms.microsoft import MediationServerError, desired
 
 
 def mediation_server_desired(settings_list, platform, options=None):

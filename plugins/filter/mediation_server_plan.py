@@ -75,7 +75,7 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.voip.trunk_security.plugins.module_utils.mediation_server import MediationServerError, plan
+from ansible_collections.voip.trunk_security.plugins.module_utils.platforms.microsoft import MediationServerError, plan
 
 
 def mediation_server_plan(wanted, observed=None, check_mode=False):

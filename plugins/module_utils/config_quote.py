@@ -655,14 +655,11 @@ def powershell(value, kind='string'):
                      % describe.show(kind))
 
 
-def kamailio_statements(text):
-    """What Kamailio runs of a configuration: its lines without ``#`` comments, blank lines and surrounding
-    spaces (``#!`` preprocessor directives are kept). Two files with the same statements run the same, so a
-    change to comments alone never needs a restart."""
-    statements = []
-    for line in str(text or '').splitlines():
-        line = line.strip()
-        if not line or (line.startswith('#') and not line.startswith('#!')):
-            continue
-        statements.append(line)
-    return statements
+# ---------------------------------------------------------------------------------------------
+# AudioCodes Mediant: the ini file (incremental ini) and the CLI script
+# ---------------------------------------------------------------------------------------------
+
+
+# ---------------------------------------------------------------------------------------------
+# Cisco IOS XE (CUBE): configuration lines
+# ---------------------------------------------------------------------------------------------

@@ -12,6 +12,10 @@ one marker a line, with optional leading whitespace::
     ... the lines of trunk lon-public-primary ...
     #@end
 
+In the languages whose comments start otherwise, the marker stands behind the comment leader:
+``; #@trunk NAME`` in an AudioCodes ini file or CLI script, ``! #@trunk NAME`` in an IOS
+configuration (and ``; #@end``, ``! #@end``).
+
 ``#@trunk NAME`` opens the section of trunk NAME (a name of letters, digits and ``_.-``, at most
 64 characters), ``#@end`` closes it. Sections do not nest: a ``#@trunk`` line closes the section
 before it. Lines outside any section are host-wide: what several trunks share, and the settings
@@ -53,6 +57,9 @@ HOST_WIDE = 'host-wide'
 _NAME = re.compile(r'[A-Za-z0-9_.-]{1,64}\Z')
 _HUNK = re.compile(r'@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@')
 _INDENT = ' \t'
+#: Comment leaders of the SBCs' languages a marker may stand behind: ``; #@trunk NAME`` in an AudioCodes
+#: ini file or CLI script, ``! #@trunk NAME`` in an IOS configuration.
+_OTHER_COMMENTS = (';', '!')
 #: The largest replaced run (lines before times lines after) compared again exactly.
 _REFINE_LIMIT = 1000000
 
@@ -61,6 +68,8 @@ def _marker(line):
     """``(True, NAME)`` for a line opening trunk NAME's section, ``(True, None)`` for one closing a
     section, ``(False, None)`` for any other line."""
     stripped = line.lstrip(_INDENT).rstrip(_INDENT)
+    if stripped[:1] in _OTHER_COMMENTS:
+        stripped = stripped[1:].lstrip(_INDENT)
     if stripped == END:
         return True, None
     if stripped.startswith(BEGIN):

@@ -21,7 +21,8 @@ import jinja2
 import jinja2.meta
 import jinja2.nativetypes
 import yaml
-from ansible_collections.voip.trunk_security.plugins.module_utils import gateway, mediation_server
+from ansible_collections.voip.trunk_security.plugins.module_utils import gateway
+from ansible_collections.voip.trunk_security.plugins.module_utils.platforms import microsoft as mediation_server
 
 import template_env
 
@@ -193,7 +194,7 @@ def _jinja_int(value):
 
 
 def mediation_server_desired(values, platform):
-    """mediation_gateway, tasks/microsoft.yml: _mediation_gateway_desired (its _options, one by one)."""
+    """mediation_gateway, tasks/microsoft/main.yml: _mediation_gateway_desired (its _options, one by one)."""
     options = {
         'host': values['inventory_hostname'],
         'module': values['mediation_gateway_sfb_module'],
@@ -266,8 +267,8 @@ def service_variables(inputs):
 # ---------------------------------------------------------------------------------------------
 
 FILES = {
-    'kamailio.cfg': ('mediation_gateway', 'kamailio.cfg.j2'),
-    'tls.cfg': ('mediation_gateway', 'tls.cfg.j2'),
+    'kamailio.cfg': ('mediation_gateway', 'kamailio/kamailio.cfg.j2'),
+    'tls.cfg': ('mediation_gateway', 'kamailio/tls.cfg.j2'),
     'baresip config': ('sip_endpoint', 'config.j2'),
     'baresip accounts': ('sip_endpoint', 'accounts.j2'),
     'rtpengine.conf': ('media_relay', 'rtpengine.conf.j2'),
@@ -288,7 +289,7 @@ def render_gateway(values):
 
 def render_powershell(desired, platform):
     return {'%s/%s.ps1' % (platform, kind): template_env.render(
-        'mediation_gateway', '%s/gateway.ps1.j2' % platform,
+        'mediation_gateway', 'microsoft/%s/gateway.ps1.j2' % platform,
         {'_mediation_gateway_desired': desired, '_mediation_gateway_script_kind': kind}) for kind in ('apply', 'drift')}
 
 

@@ -19,6 +19,7 @@ from hypothesis import given, settings, strategies as st
 from ansible.errors import AnsibleFilterError
 from ansible_collections.voip.trunk_security.plugins.module_utils import config_quote as q
 from ansible_collections.voip.trunk_security.plugins.module_utils import describe
+from ansible_collections.voip.trunk_security.plugins.module_utils.platforms import kamailio
 from ansible_collections.voip.trunk_security.plugins.filter import kamailio_quote as kamailio_filter
 
 import config_parsers as parsers
@@ -446,8 +447,8 @@ def test_a_powershell_string_is_read_back_whole(value):
 
 def test_kamailio_statements_leave_out_comments_and_keep_directives():
     text = '# Ansible managed\n#!define FLT 1\n\nlisten=tls:127.0.0.1:5067  \n    # trunk a: TLS\n  route(X);\n'
-    assert q.kamailio_statements(text) == ['#!define FLT 1', 'listen=tls:127.0.0.1:5067', 'route(X);']
-    assert q.kamailio_statements(text.replace('trunk a: TLS', 'trunk a: TLS, policy optional')) == (
-        q.kamailio_statements(text))
-    assert q.kamailio_statements(text.replace('5067', '5068')) != q.kamailio_statements(text)
-    assert q.kamailio_statements(None) == [] and q.kamailio_statements('') == []
+    assert kamailio.statements(text) == ['#!define FLT 1', 'listen=tls:127.0.0.1:5067', 'route(X);']
+    assert kamailio.statements(text.replace('trunk a: TLS', 'trunk a: TLS, policy optional')) == (
+        kamailio.statements(text))
+    assert kamailio.statements(text.replace('5067', '5068')) != kamailio.statements(text)
+    assert kamailio.statements(None) == [] and kamailio.statements('') == []

@@ -44,7 +44,7 @@ from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.voip.trunk_security.plugins.module_utils import describe
 from ansible_collections.voip.trunk_security.plugins.module_utils.config_quote import QuoteError
-from ansible_collections.voip.trunk_security.plugins.module_utils.mediation_server import MediationServerError
+from ansible_collections.voip.trunk_security.plugins.module_utils.platforms.microsoft import MediationServerError
 from ansible_collections.voip.trunk_security.plugins.module_utils.trunk_policy import TrunkInputError
 
 import config_parsers as parsers

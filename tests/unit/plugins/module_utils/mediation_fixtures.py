@@ -12,7 +12,8 @@ from pathlib import Path
 
 import jinja2
 
-from ansible_collections.voip.trunk_security.plugins.module_utils import gateway, mediation_server
+from ansible_collections.voip.trunk_security.plugins.module_utils import gateway
+from ansible_collections.voip.trunk_security.plugins.module_utils.platforms import microsoft as mediation_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import template_env  # noqa: E402  (tests/unit/template_env.py: the collection's filters for the templates)
@@ -52,7 +53,7 @@ def render(wanted, kind):
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), trim_blocks=True, keep_trailing_newline=True,
                              undefined=jinja2.StrictUndefined)
     env.filters.update(template_env.collection_filters())
-    return env.get_template('%s/gateway.ps1.j2' % wanted['platform']).render(
+    return env.get_template('microsoft/%s/gateway.ps1.j2' % wanted['platform']).render(
         _mediation_gateway_desired=wanted, _mediation_gateway_script_kind=kind)
 
 

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.voip.trunk_security.plugins.module_utils import config_quote
+from ansible_collections.voip.trunk_security.plugins.module_utils.platforms import kamailio
 from ansible_collections.voip.trunk_security.plugins.module_utils import config_sections as cs
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -51,6 +51,20 @@ def test_owners_of_the_lines_and_of_the_markers_themselves():
 def test_what_is_no_marker_is_a_plain_line(line):
     assert cs.owners('#@trunk a\n%s\n#@end\nx\n' % line) == ['a', 'a', 'a', None]
     assert cs.owners('%s\nx\n' % line) == [None, None]
+
+
+def test_a_marker_may_stand_behind_an_sbc_languages_comment_leader():
+    # an AudioCodes ini file or CLI script comments with ';', an IOS configuration with '!'
+    ini = '\n'.join(['EnableMediaSecurity = 1', '; #@trunk lon', 'TLSContexts 1 = "lon", 4;', ';#@end',
+                     '[ \\TLSContexts ]', ''])
+    assert cs.owners(ini) == [None, 'lon', 'lon', 'lon', None]
+    ios = '\n'.join(['sip-ua', '! #@trunk par-1', 'dial-peer voice 101 voip', ' srtp', '  !  #@end', '!', ''])
+    assert cs.owners(ios) == [None, 'par-1', 'par-1', 'par-1', 'par-1', None]
+
+
+@pytest.mark.parametrize('line', ['; # @trunk a', ';; #@trunk b', '!! #@end', '; @trunk b', 'x ; #@trunk b', '#; #@trunk b'])
+def test_only_one_comment_leader_stands_before_a_marker(line):
+    assert cs.owners('#@trunk a\n%s\n#@end\nx\n' % line) == ['a', 'a', 'a', None]
 
 
 def test_owners_of_nothing():
@@ -216,7 +230,7 @@ def test_the_markers_change_no_statement_and_each_trunk_has_its_sections(base):
     for name in FILES:
         text = base[name]
         unmarked = '\n'.join(line for line in text.splitlines() if not line.strip().startswith(('#@trunk ', '#@end')))
-        assert config_quote.kamailio_statements(unmarked) == config_quote.kamailio_statements(text)
+        assert kamailio.statements(unmarked) == kamailio.statements(text)
     assert set(cs.owners(base['kamailio.cfg'])) == {None, 'public', 'named', 'migrating'}
     assert set(cs.owners(base['tls.cfg'])) == {None, 'public', 'named'}   # migrating has no TLS profile
     lines = base['kamailio.cfg'].splitlines()

@@ -10,7 +10,7 @@ import json
 import pytest
 
 from ansible_collections.voip.trunk_security.plugins.module_utils import gateway
-from ansible_collections.voip.trunk_security.plugins.module_utils import mediation_server as ms
+from ansible_collections.voip.trunk_security.plugins.module_utils.platforms import microsoft as ms
 from mediation_fixtures import OCS_OPTIONS, SFB_OPTIONS, compliant, desired, drifted, trunk
 
 

@@ -17,7 +17,7 @@ import re
 
 import pytest
 
-from ansible_collections.voip.trunk_security.plugins.module_utils import mediation_server as ms
+from ansible_collections.voip.trunk_security.plugins.module_utils.platforms import microsoft as ms
 from mediation_fixtures import GOLDEN, compliant, desired, drifted, render
 import powershell_lint
 

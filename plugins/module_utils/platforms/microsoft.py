@@ -30,6 +30,7 @@ __metaclass__ = type
 import json
 
 from ansible_collections.voip.trunk_security.plugins.module_utils.config_quote import QuoteError, powershell_vetted
+from ansible_collections.voip.trunk_security.plugins.module_utils.platforms import PlatformError
 
 PLATFORMS = ('skype_for_business', 'ocs2007r2')
 SRTP_MODES = ('required', 'optional', 'disabled')
@@ -83,7 +84,7 @@ DEFAULT_OPTIONS = {
 # only in certificate names (a wildcard certificate); identities refuse it (see :func:`ps_identity`).
 
 
-class MediationServerError(ValueError):
+class MediationServerError(PlatformError):
     """Settings that cannot be rendered on the platform (a conflict, an unsafe value)."""
 
 

@@ -218,8 +218,13 @@ def _host_drift(host, data, present, entries):
 
 
 #: The files whose sections (``#@trunk NAME`` ... ``#@end``) name the trunk a hunk belongs to: the
-#: gateway's configurations. A hunk of any other file concerns the whole host, whatever it says.
-SECTIONED_FILES = ('kamailio.cfg', 'tls.cfg')
+#: gateway's configurations, and what the role renders for an SBC (AudioCodes: the incremental ini and
+#: its CLI script; CUBE: the configuration block). A hunk of any other file concerns the whole host,
+#: whatever it says.
+SECTIONED_FILES = ('kamailio.cfg', 'tls.cfg', 'incremental.ini', 'incremental.cli', 'cube.cfg')
+#: The actions whose diffs are sectioned the same way: an SBC's drift, computed from the device's own
+#: configuration (voip.trunk_security.sbc_drift).
+SECTIONED_ACTIONS = ('voip.trunk_security.sbc_drift',)
 
 
 def _change(raw, labels):
@@ -232,7 +237,7 @@ def _change(raw, labels):
         if raw.get(key) is not None:
             change[key] = _text(raw[key])
     hunks = config_sections.hunks(change['diff']) if change['diff'] else []
-    sectioned = _file_of(change) in SECTIONED_FILES
+    sectioned = _file_of(change) in SECTIONED_FILES or change['action'] in SECTIONED_ACTIONS
     change['hunks'] = []
     stale = set()
     for hunk in hunks:

@@ -626,7 +626,7 @@ _RULES = {
                                               RTPENGINE_VALUE_FORM, False, MAX_LINE),
     },
     'mediation_gateway': {
-        'mediation_gateway_platform': _choice(('kamailio', 'skype_for_business', 'ocs2007r2')),
+        'mediation_gateway_platform': _choice(('kamailio', 'skype_for_business', 'ocs2007r2', 'audiocodes', 'cisco_cube')),
         'mediation_gateway_trunks': _engine,
         'mediation_gateway_allow_blockers': _boolean,
         'mediation_gateway_instance': _instance,

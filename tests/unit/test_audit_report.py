@@ -695,6 +695,26 @@ def test_sections_count_only_in_the_gateway_configurations():
     assert statuses(doc) == {('h1', 'pub'): 'drifted', ('h1', 'priv'): 'drifted'}
 
 
+SBC_DRIFT = ('--- gw (audiocodes): the device now\n+++ gw (audiocodes): the desired settings\n'
+             '@@ -1,4 +1,4 @@ trunk pub\n #@trunk pub\n-IpProfile.SBCMediaSecurityBehaviour = 3\n'
+             '+IpProfile.SBCMediaSecurityBehaviour = 1\n #@end\n')
+
+
+def test_an_sbcs_drift_from_its_own_configuration_is_its_trunks_alone():
+    change = {'task': "Compare the device's configuration", 'action': 'voip.trunk_security.sbc_drift', 'diff': SBC_DRIFT}
+    doc = build(assess({'h1': [PUBLIC, PRIVATE]}), drift=drift_of(h1={'changes': [change]}))
+    assert statuses(doc) == {('h1', 'pub'): 'drifted', ('h1', 'priv'): 'compliant'}
+    assert doc['hosts']['h1']['drift']['changes'][0]['trunks'] == ['pub']
+
+
+@pytest.mark.parametrize('path', ['/srv/render/sbc1/incremental.ini', '/srv/render/sbc1/cube.cfg'])
+def test_an_sbcs_rendered_configuration_is_sectioned(path):
+    change = {'task': 'Write the configuration for review', 'path': path, 'diff': SBC_DRIFT.replace(
+        'gw (audiocodes): the device now', path).replace('gw (audiocodes): the desired settings', path)}
+    doc = build(assess({'h1': [PUBLIC, PRIVATE]}), drift=drift_of(h1={'changes': [change]}))
+    assert statuses(doc) == {('h1', 'pub'): 'drifted', ('h1', 'priv'): 'compliant'}
+
+
 @pytest.mark.parametrize('failure', [
     {'task': 'Report the refused candidate', 'action': 'ansible.builtin.fail',
      'message': "kamailio -c: 1 problem(s) on this host's trunks (fail_on=blockers): trunk 'nosrtp': quoted"},

@@ -221,7 +221,7 @@ def _host_drift(host, data, present, entries):
 #: gateway's configurations, and what the role renders for an SBC (AudioCodes: the incremental ini and
 #: its CLI script; CUBE: the configuration block). A hunk of any other file concerns the whole host,
 #: whatever it says.
-SECTIONED_FILES = ('kamailio.cfg', 'tls.cfg', 'incremental.ini', 'incremental.cli', 'cube.cfg')
+SECTIONED_FILES = ('kamailio.cfg', 'tls.cfg', 'incremental.ini', 'cli.txt', 'cube.cfg')
 #: The actions whose diffs are sectioned the same way: an SBC's drift, computed from the device's own
 #: configuration (voip.trunk_security.sbc_drift).
 SECTIONED_ACTIONS = ('voip.trunk_security.sbc_drift',)

@@ -659,7 +659,309 @@ def powershell(value, kind='string'):
 # AudioCodes Mediant: the ini file (incremental ini) and the CLI script
 # ---------------------------------------------------------------------------------------------
 
+AUDIOCODES_INI = 'an AudioCodes ini file'
+AUDIOCODES_CLI = 'an AudioCodes CLI script'
+#: The ini marker of a column's default value in a data line.
+AUDIOCODES_DEFAULT = '$$'
+#: Table, column and parameter names (``TLSContexts``, ``SBCMediaSecurityBehaviour``, ``PLThresholdLevelsPerMille_0``).
+_AUDIOCODES_NAME = re.compile(r'[A-Za-z][A-Za-z0-9_]{0,79}\Z')
+#: A bare (unquoted) token of a data line that is neither a number nor an IP address: printable ASCII without
+#: white space and without the characters that end a value (``,`` ``;``) or quote one (``"`` ``'``).
+_AUDIOCODES_BARE = re.compile(r'[!#-&(-+\--:<-~]{1,255}\Z')
+_AUDIOCODES_SIGNED = re.compile(r'-?[0-9]{1,10}\Z')
+#: A CLI keyword or enumeration value (``proxy-set``, ``tls-version``, ``srtp``).
+_AUDIOCODES_CLI_WORD = re.compile(r'[a-z0-9][a-z0-9.-]{0,63}\Z')
+#: What a CLI string may hold: the CLI's own quoting rules are not documented in what the platform relies on, so
+#: only characters that no shell-like command line gives a meaning to (names, addresses, cipher lists).
+_AUDIOCODES_CLI_TEXT = re.compile(r"[A-Za-z0-9_.:/+@=,\[\]-]{0,255}\Z")
+_AUDIOCODES_CLI_INDEX = re.compile(r'[0-9]{1,9}(?:/[0-9]{1,9})?\Z')
+AUDIOCODES_INT_LOW = -2 ** 31
+AUDIOCODES_INT_HIGH = 2 ** 31 - 1
+
+
+def _audiocodes_ascii(plain, value, where):
+    for char in plain:
+        if not u' ' <= char <= u'~':
+            _fail(where, value, 'it has %s: the ini file\'s encoding is not documented, so only printable ASCII is '
+                                'written' % _char_name(char))
+    return plain
+
+
+def _audiocodes_signed(value, where):
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        _fail(where, value, 'it must be an integer, not %s' % describe.type_name(value))
+    if isinstance(value, str) and not _AUDIOCODES_SIGNED.match(value):
+        _fail(where, value, 'it must be an integer')
+    number = int(value)
+    if not AUDIOCODES_INT_LOW <= number <= AUDIOCODES_INT_HIGH:
+        _fail(where, value, 'it must be an integer from %d to %d' % (AUDIOCODES_INT_LOW, AUDIOCODES_INT_HIGH))
+    return '%d' % number
+
+
+def _audiocodes_ini_string(value):
+    where = AUDIOCODES_INI + ' (a quoted string)'
+    plain = _audiocodes_ascii(text(value, where), value, where)
+    if '"' in plain:
+        _fail(where, value, 'an ini string ends at the next \'"\' and the format has no escape for one')
+    if plain != plain.strip():
+        _fail(where, value, 'whether the device keeps spaces at either end of a string is not documented')
+    if plain == AUDIOCODES_DEFAULT:
+        _fail(where, value, '"$$" is the ini marker of a default value')
+    return '"%s"' % plain
+
+
+def _audiocodes_kept(value):
+    where = AUDIOCODES_INI + " (a device's own string)"
+    plain = text(value, where)
+    if '"' in plain:
+        _fail(where, value, 'an ini string ends at the next \'"\' and the format has no escape for one')
+    return '"%s"' % plain
+
+
+_AUDIOCODES_CELL_KINDS = ('string', 'kept', 'int', 'ip', 'bare', 'default')
+
+
+def _audiocodes_cell(value):
+    if not isinstance(value, Mapping) or value.get('kind') not in _AUDIOCODES_CELL_KINDS:
+        _fail(AUDIOCODES_INI + ' (a cell)', value, 'a cell is a mapping with a kind (%s) and a value'
+              % ', '.join(_AUDIOCODES_CELL_KINDS))
+    return audiocodes(value.get('value'), value['kind'])
+
+
+def audiocodes(value, kind='string'):
+    """A value for an AudioCodes Mediant ini file (``kind`` without a prefix) or CLI script (``cli_...``), as it
+    stands in position ``kind``:
+
+    ``string``
+        a double-quoted ini string (a table cell). It can carry ``,`` and ``;`` (devices write them inside quoted
+        cells of their own ini files) but not ``"``: a string ends at the next ``"`` and the format has no escape.
+        Refused as well: anything :func:`text` refuses, characters outside printable ASCII (the file's encoding is
+        not documented), spaces at either end (not known to survive), and ``$$`` (the default marker).
+    ``int``
+        a signed 32-bit integer, bare (enumerations, ports, ``-1`` for "not configured").
+    ``ip``
+        an IPv4 or IPv6 address, bare (as devices write ``OcspServerPrimary`` or ``InterfaceTable`` addresses).
+    ``kept``
+        a string a device wrote in its own ini, written back as it was (a column the settings do not own): double
+        quotes around it; refused only where it could not stay one string (a ``"``, a line break, anything
+        :func:`text` refuses).
+    ``bare``
+        another unquoted token kept from a device's ini: printable ASCII without white space, ``,``, ``;``,
+        ``"`` or ``'``.
+    ``default``
+        ``$$``, the column's default value (the value given is ignored unless it is neither null nor ``$$``).
+    ``cell``
+        a mapping ``{kind, value}`` with one of the six kinds above: how the platform module hands templates a
+        table cell.
+    ``name``
+        a table, column or parameter name: a letter, then letters, digits and ``_``.
+    ``index``
+        a row index: a non-negative integer.
+    ``comment``
+        the text of a ``;`` comment line.
+    ``cli_string``
+        a double-quoted CLI value of letters, digits and ``_.:/+@=,[]-`` only (names, addresses, cipher lists);
+        anything else is refused, never escaped: the CLI's quoting rules are not confirmed.
+    ``cli_word``
+        a CLI keyword or enumeration value: lower-case letters, digits, ``.`` and ``-``.
+    ``cli_int``
+        a signed integer; ``cli_index``: a row index, ``N`` or ``N/M``.
+    ``cli_comment``
+        the text of a ``;`` comment line of the script.
+    """
+    if kind == 'string':
+        return _audiocodes_ini_string(value)
+    if kind == 'kept':
+        return _audiocodes_kept(value)
+    if kind == 'int':
+        return _audiocodes_signed(value, AUDIOCODES_INI + ' (an integer)')
+    if kind == 'ip':
+        return '%s' % _ip_only(value, AUDIOCODES_INI + ' (an IP address)').compressed
+    if kind == 'bare':
+        plain = text(value, AUDIOCODES_INI + ' (a bare value)')
+        if not _AUDIOCODES_BARE.match(plain):
+            _fail(AUDIOCODES_INI + ' (a bare value)', value, 'a bare value is printable ASCII without white space, '
+                                                             '",", ";", \'"\' or "\'"')
+        return plain
+    if kind == 'default':
+        if value is not None and value != AUDIOCODES_DEFAULT:
+            _fail(AUDIOCODES_INI + ' (a default value)', value, 'a default cell carries no value')
+        return AUDIOCODES_DEFAULT
+    if kind == 'cell':
+        return _audiocodes_cell(value)
+    if kind == 'name':
+        plain = text(value, AUDIOCODES_INI + ' (a name)')
+        if not _AUDIOCODES_NAME.match(plain):
+            _fail(AUDIOCODES_INI + ' (a name)', value, 'a table, column or parameter name is a letter, then letters, '
+                                                       'digits and "_", at most 80 characters')
+        return plain
+    if kind == 'index':
+        return integer(value, AUDIOCODES_INI + ' (a row index)')
+    if kind == 'comment':
+        where = AUDIOCODES_INI + ' (a comment)'
+        return _audiocodes_ascii(comment(value, where), value, where)
+    if kind == 'cli_string':
+        where = AUDIOCODES_CLI + ' (a string)'
+        plain = text(value, where)
+        if not _AUDIOCODES_CLI_TEXT.match(plain):
+            _fail(where, value, 'a CLI string is written only with letters, digits and "_.:/+@=,[]-" (at most 255): '
+                                'the CLI\'s quoting rules are not confirmed')
+        return '"%s"' % plain
+    if kind == 'cli_word':
+        plain = text(value, AUDIOCODES_CLI + ' (a keyword)')
+        if not _AUDIOCODES_CLI_WORD.match(plain):
+            _fail(AUDIOCODES_CLI + ' (a keyword)', value, 'a keyword is lower-case letters, digits, "." and "-"')
+        return plain
+    if kind == 'cli_int':
+        return _audiocodes_signed(value, AUDIOCODES_CLI + ' (an integer)')
+    if kind == 'cli_index':
+        plain = value if isinstance(value, str) else integer(value, AUDIOCODES_CLI + ' (a row index)')
+        plain = text(plain, AUDIOCODES_CLI + ' (a row index)')
+        if not _AUDIOCODES_CLI_INDEX.match(plain):
+            _fail(AUDIOCODES_CLI + ' (a row index)', value, 'a row index is N or N/M, non-negative integers')
+        return plain
+    if kind == 'cli_comment':
+        where = AUDIOCODES_CLI + ' (a comment)'
+        return _audiocodes_ascii(comment(value, where), value, where)
+    raise QuoteError('audiocodes_quote has no kind %s; it knows string, kept, int, ip, bare, default, cell, name, '
+                     'index, comment, cli_string, cli_word, cli_int, cli_index, cli_comment' % describe.show(kind))
+
 
 # ---------------------------------------------------------------------------------------------
 # Cisco IOS XE (CUBE): configuration lines
 # ---------------------------------------------------------------------------------------------
+
+IOS = 'an IOS XE configuration'
+#: ``description`` of a dial peer: "Text string up to 64 alphanumeric characters" (Cisco IOS Voice Command
+#: Reference, "description (dial peer)"); the same bound is kept for the voice classes' descriptions.
+IOS_DESCRIPTION_MAX = 64
+#: The longest configuration line written (IOS XE reads lines far longer; none of ours comes near).
+IOS_LINE_MAX = 254
+#: ``voice class tls-profile | tls-cipher | srtp-crypto | uri | tenant`` tags ("Tag range is 1-10000").
+IOS_VOICE_CLASS_TAGS = (1, 10000)
+#: ``dial-peer voice TAG voip``: "Range: 1 to 2,147,483,647".
+IOS_DIAL_PEER_TAGS = (1, 2147483647)
+# trustpoint and interface names: one token of letters, digits and ._:/- (GigabitEthernet0/0/0.100, CUBE-TP)
+_IOS_NAME = re.compile(r'[A-Za-z0-9][A-Za-z0-9_.:/-]{0,63}\Z')
+# a dial peer's destination-pattern: digits, letters (T, BAD.BAD), and the pattern characters of IOS
+_IOS_PATTERN = re.compile(r'[0-9A-Za-z+.*#%$^()\[\],_-]{1,64}\Z')
+
+
+def _ios_text(value, where):
+    """:func:`text` limited to printable ASCII without ``?`` (which the IOS command line answers with help,
+    wherever it stands in a line)."""
+    plain = text(value, where)
+    for char in plain:
+        if not u' ' <= char <= u'~':
+            _fail(where, value, 'IOS configuration is printable ASCII; it has %s' % _char_name(char))
+    if '?' in plain:
+        _fail(where, value, 'the IOS command line answers "?" with help, wherever it stands')
+    return plain
+
+
+def _ios_token(value, where, grammar=None, rule=None):
+    plain = _ios_text(value, where)
+    if not plain or any(char.isspace() for char in plain):
+        _fail(where, value, 'it must be one token: IOS splits its commands at whitespace')
+    if grammar is not None and not grammar.match(plain):
+        _fail(where, value, rule)
+    return plain
+
+
+def _ios_host(value, where):
+    address = _host(value, where)
+    if isinstance(address, ipaddress.IPv6Address):
+        return 'ipv6:[%s]' % address.compressed
+    if isinstance(address, ipaddress.IPv4Address):
+        return 'ipv4:%s' % address
+    return 'dns:%s' % address
+
+
+def ios(value, kind='token'):
+    """A value for a Cisco IOS XE configuration (CUBE), as it stands in position ``kind``. IOS has no
+    quoting: every value is one token of the command line, or the free text of a description, so anything
+    that would split a token, end a line, ask for help (``?``) or fall outside printable ASCII is refused.
+
+    ``token``
+        one token of printable ASCII: no whitespace, no ``?``.
+    ``name``
+        a trustpoint or interface name: letters, digits and ``_.:/-``, starting with a letter or a digit,
+        at most 64 characters (``GigabitEthernet0/0/0.100``, ``CUBE-TP``).
+    ``description``
+        the text of a ``description`` line: printable ASCII on one line, at most 64 characters, no
+        leading, trailing or repeated spaces (IOS would not print them back as written).
+    ``comment``
+        the text of a ``!`` comment line: printable ASCII, no ``?``.
+    ``line``
+        a whole configuration line computed (from values quoted here) in Python: printable ASCII, no
+        ``?``, no leading or trailing whitespace, at most 254 characters.
+    ``host``
+        a URI class host: ``dns:NAME``, ``ipv4:A.B.C.D`` or ``ipv6:[X::Y]``.
+    ``target``
+        a session target from a mapping with ``address`` and ``port``: ``dns:NAME:PORT``,
+        ``ipv4:A.B.C.D:PORT`` or ``ipv6:[X::Y]:PORT``.
+    ``ipv4``
+        an IPv4 address (``crypto signaling remote-addr``).
+    ``pattern``
+        a dial peer's destination pattern: digits, letters and ``+.*#%$^()[],_-``, at most 64 characters.
+    ``port``
+        a port (1-65535).
+    ``tag``
+        a voice class tag (1-10000).
+    ``dial_peer``
+        a dial peer tag (1-2147483647).
+    ``int``
+        a non-negative integer.
+    """
+    if kind == 'token':
+        return _ios_token(value, IOS + ' (a token)')
+    if kind == 'name':
+        return _ios_token(value, IOS + ' (a trustpoint or interface name)', _IOS_NAME,
+                          'a name is letters, digits and _.:/-, starting with a letter or a digit, at most 64 characters')
+    if kind == 'description':
+        where = IOS + ' (a description)'
+        plain = _ios_text(value, where)
+        if not plain.strip():
+            _fail(where, value, 'a description has text')
+        if plain != plain.strip() or '  ' in plain:
+            _fail(where, value, 'IOS does not print leading, trailing or repeated spaces back as written')
+        if len(plain) > IOS_DESCRIPTION_MAX:
+            _fail(where, value, 'a description is at most %d characters' % IOS_DESCRIPTION_MAX)
+        return plain
+    if kind == 'comment':
+        return _ios_text(value, IOS + ' (a comment)')
+    if kind == 'line':
+        where = IOS + ' (a configuration line)'
+        plain = _ios_text(value, where)
+        if not plain or plain != plain.strip():
+            _fail(where, value, 'a configuration line has text and no leading or trailing whitespace')
+        if len(plain) > IOS_LINE_MAX:
+            _fail(where, value, 'a configuration line is at most %d characters here' % IOS_LINE_MAX)
+        return plain
+    if kind == 'host':
+        where = IOS + ' (a URI host)'
+        return _ios_host(_ios_token(value, where), where)
+    if kind == 'target':
+        where = IOS + ' (a session target)'
+        if not isinstance(value, Mapping):
+            _fail(where, value, 'a session target is a mapping with address and port')
+        return '%s:%s' % (_ios_host(_ios_token(value.get('address'), where), where), port(value.get('port'), where))
+    if kind == 'ipv4':
+        where = IOS + ' (an IPv4 address)'
+        address = _ip_only(_ios_token(value, where), where)
+        if not isinstance(address, ipaddress.IPv4Address):
+            _fail(where, value, 'it must be an IPv4 address')
+        return '%s' % address
+    if kind == 'pattern':
+        return _ios_token(value, IOS + ' (a destination pattern)', _IOS_PATTERN,
+                          'a destination pattern is digits, letters and +.*#%$^()[],_-, at most 64 characters')
+    if kind == 'port':
+        return port(value, IOS + ' (a port)')
+    if kind == 'tag':
+        return integer(value, IOS + ' (a voice class tag)', *IOS_VOICE_CLASS_TAGS)
+    if kind == 'dial_peer':
+        return integer(value, IOS + ' (a dial peer tag)', *IOS_DIAL_PEER_TAGS)
+    if kind == 'int':
+        return integer(value, IOS + ' (an integer)')
+    raise QuoteError('ios_quote has no kind %s; it knows token, name, description, comment, line, host, target, ipv4, '
+                     'pattern, port, tag, dial_peer, int' % describe.show(kind))

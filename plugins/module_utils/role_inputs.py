@@ -608,6 +608,50 @@ def _engine(value):
     return []
 
 
+def _platform(form, kinds):
+    """A mapping or list whose contents the platform's module (plugins/module_utils/platforms/) checks, whole,
+    naming the input and the value: a per-trunk map, the interfaces, index bases - what only the platform's
+    grammar can judge. Here only its kind."""
+    def check(value):
+        if isinstance(value, kinds) and not isinstance(value, (str, bool)):
+            return []
+        return _wrong(value, form)
+    return check
+
+
+def _release(choices):
+    """A release or firmware line: a string of ``choices``; a YAML number (7.4, 17.8) is read as its text."""
+    text_check = _choice(choices)
+
+    def check(value):
+        if isinstance(value, float) or _is_int(value):
+            value = '%s' % value
+        return text_check(value)
+    return check
+
+
+def _secret(value):
+    """A password: text, never shown in a message."""
+    if _is_str(value) and len(value) <= MAX_LINE:
+        return []
+    return [('must be text of at most %d characters (its value is not shown)' % MAX_LINE, None)]
+
+
+_URL = re.compile(r'https?://[A-Za-z0-9.:\[\]-]{1,261}(?::[0-9]{1,5})?/?\Z')
+URL_FORM = 'an http(s) address of the device, https://HOST or https://HOST:PORT'
+_TRUSTPOINT = re.compile(r'[A-Za-z0-9][A-Za-z0-9_.:/-]{0,63}\Z')
+_DEVICE_NAME = re.compile(r'[A-Za-z0-9][A-Za-z0-9 _.-]{0,39}\Z')
+DEVICE_NAME_FORM = 'a name of the device\'s objects (letters, digits, spaces and "_.-", at most 40 characters)'
+_NAME_PREFIX = re.compile(r'[A-Za-z0-9_.-]{0,19}\Z')
+NAME_PREFIX_FORM = 'empty, or letters, digits and "_.-" (at most 19 characters)'
+_USER = re.compile(r'[A-Za-z0-9_.@-]{1,64}\Z')
+USER_FORM = 'a user name of letters, digits and "_.@-" (at most 64 characters)'
+_DIAL_PATTERN = re.compile(r'[0-9A-Za-z+.*#%$^()\[\],_-]{1,64}\Z')
+DIAL_PATTERN_FORM = 'a destination pattern of digits, letters and "+.*#%$^()[],_-" (at most 64 characters)'
+_CUBE_SUITES = ('AEAD_AES_256_GCM', 'AEAD_AES_128_GCM', 'AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32')
+TRUSTPOINT_FORM = 'an IOS trustpoint name (letters, digits and "_.:/-", at most 64 characters)'
+
+
 _RULES = {
     'media_relay': {
         'media_relay_instance': _instance,
@@ -675,6 +719,36 @@ _RULES = {
         'mediation_gateway_ocs_transport_values': _mapping({'tls': _wmi_value, 'tcp': _wmi_value}),
         'mediation_gateway_ocs_encryption_levels': _mapping({'required': _wmi_value, 'optional': _wmi_value,
                                                              'disabled': _wmi_value}),
+        # AudioCodes Mediant (platforms/audiocodes.py checks the maps and names against the device's grammar)
+        'mediation_gateway_audiocodes_mode': _choice(('rendered', 'rest')),
+        'mediation_gateway_audiocodes_firmware': _release(('7.2', '7.4')),
+        'mediation_gateway_audiocodes_index_base': _platform('an index, or a mapping of table names to indexes', (int, Mapping)),
+        'mediation_gateway_audiocodes_name_prefix': _regex(_NAME_PREFIX, NAME_PREFIX_FORM),
+        'mediation_gateway_audiocodes_srd': _regex(_DEVICE_NAME, DEVICE_NAME_FORM),
+        'mediation_gateway_audiocodes_network_interfaces': _platform('a mapping of listen addresses to interface names', Mapping),
+        'mediation_gateway_audiocodes_trunks': _platform('a mapping of trunk names to their objects\' settings', Mapping),
+        'mediation_gateway_audiocodes_url': _regex(_URL, URL_FORM),
+        'mediation_gateway_audiocodes_username': _formed(lambda text: text == '' or _USER.match(text), USER_FORM),
+        'mediation_gateway_audiocodes_password': _secret,
+        'mediation_gateway_audiocodes_validate_certs': _boolean,
+        'mediation_gateway_audiocodes_ca_path': _formed(lambda text: text == '' or not _local_path(text),
+                                                        'empty, or ' + LOCAL_PATH_FORM),
+        'mediation_gateway_audiocodes_timeout': _int_range(1, 3600, ' (seconds)'),
+        'mediation_gateway_audiocodes_save_configuration': _boolean,
+        # Cisco CUBE (platforms/cisco_cube.py checks the maps, tags and suites against IOS's grammar)
+        'mediation_gateway_cube_mode': _choice(('rendered', 'network_cli')),
+        'mediation_gateway_cube_release': _release(('16.12', '17.3', '17.8')),
+        'mediation_gateway_cube_trustpoint': _regex(_TRUSTPOINT, TRUSTPOINT_FORM, none_ok=True),
+        'mediation_gateway_cube_ca_trustpoint': _regex(_TRUSTPOINT, TRUSTPOINT_FORM, none_ok=True),
+        'mediation_gateway_cube_identity_key': _choice(('rsa', 'ecdsa')),
+        'mediation_gateway_cube_tag_base': _int_range(1, 10000),
+        'mediation_gateway_cube_trunks': _platform('a mapping of trunk names to their tags and settings', Mapping),
+        'mediation_gateway_cube_interfaces': _platform('a mapping of listen addresses to IOS interface names', Mapping),
+        'mediation_gateway_cube_destination_pattern': _regex(_DIAL_PATTERN, DIAL_PATTERN_FORM),
+        'mediation_gateway_cube_srtp_suites': _list(_choice(_CUBE_SUITES), minimum=1, what='suite'),
+        'mediation_gateway_cube_secure_port': _port(none_ok=True),
+        'mediation_gateway_cube_non_secure_port': _port(none_ok=True),
+        'mediation_gateway_cube_save_when': _choice(('always', 'never', 'modified', 'changed')),
     },
     'sip_endpoint': {
         'sip_endpoint_platform': _choice(('baresip',)),

@@ -50,7 +50,6 @@ seealso:
     plugin_type: filter
   - plugin: voip.trunk_security.sbc_drift
     plugin_type: filter
-  - role: voip.trunk_security.mediation_gateway
 '''
 
 EXAMPLES = r'''

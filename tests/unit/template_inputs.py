@@ -21,7 +21,7 @@ import jinja2
 import jinja2.meta
 import jinja2.nativetypes
 import yaml
-from ansible_collections.voip.trunk_security.plugins.module_utils import gateway
+from ansible_collections.voip.trunk_security.plugins.module_utils import gateway, platforms
 from ansible_collections.voip.trunk_security.plugins.module_utils.platforms import microsoft as mediation_server
 
 import template_env
@@ -211,6 +211,66 @@ def mediation_server_desired(values, platform):
         'certificate_expiry_warn_days': _jinja_int(values['mediation_gateway_certificate_expiry_warn_days']),
     }
     return mediation_server.desired(values['mediation_gateway_settings'], platform, options)
+
+
+#: The benign inputs of the SBC platforms: every listen address of GATEWAY_TRUNKS, and the hostile-value test's
+#: stand-ins for one (127.0.0.77, 2001:db8::77), mapped to an interface.
+_LISTEN_ADDRESSES = ('127.0.0.10', '127.0.0.11', '127.0.0.13', '127.0.0.77', '2001:db8::77')
+CUBE_INPUTS = dict(GATEWAY_INPUTS, mediation_gateway_platform='cisco_cube', mediation_gateway_cube_trustpoint='CUBE-TP',
+                   mediation_gateway_cube_ca_trustpoint='PROVIDER-CA',
+                   mediation_gateway_cube_interfaces=dict((address, 'GigabitEthernet0/0/%d' % number)
+                                                          for number, address in enumerate(_LISTEN_ADDRESSES, 1)))
+AUDIOCODES_INPUTS = dict(GATEWAY_INPUTS, mediation_gateway_platform='audiocodes',
+                         mediation_gateway_audiocodes_network_interfaces=dict(
+                             (address, 'WAN-%d' % number) for number, address in enumerate(_LISTEN_ADDRESSES, 1)))
+
+
+def cube_desired(values):
+    """mediation_gateway, tasks/cisco_cube/main.yml: _mediation_gateway_sbc_desired (its _options, one by one)."""
+    options = {
+        'host': values['inventory_hostname'],
+        'release': '%s' % values['mediation_gateway_cube_release'],
+        'trustpoint': values['mediation_gateway_cube_trustpoint'],
+        'ca_trustpoint': values['mediation_gateway_cube_ca_trustpoint'],
+        'identity_key': values['mediation_gateway_cube_identity_key'],
+        'tag_base': values['mediation_gateway_cube_tag_base'],
+        'trunks': values['mediation_gateway_cube_trunks'],
+        'interfaces': values['mediation_gateway_cube_interfaces'],
+        'destination_pattern': values['mediation_gateway_cube_destination_pattern'],
+        'srtp_suites': values['mediation_gateway_cube_srtp_suites'],
+        'secure_port': values['mediation_gateway_cube_secure_port'],
+        'non_secure_port': values['mediation_gateway_cube_non_secure_port'],
+    }
+    return platforms.sbc('cisco_cube').desired(values['mediation_gateway_settings'], options)
+
+
+def audiocodes_desired(values):
+    """mediation_gateway, tasks/audiocodes/main.yml: _mediation_gateway_sbc_desired (its _options, one by one)."""
+    options = {
+        'host': values['inventory_hostname'],
+        'mode': values['mediation_gateway_audiocodes_mode'],
+        'firmware': '%s' % values['mediation_gateway_audiocodes_firmware'],
+        'index_base': values['mediation_gateway_audiocodes_index_base'],
+        'name_prefix': values['mediation_gateway_audiocodes_name_prefix'],
+        'srd': values['mediation_gateway_audiocodes_srd'],
+        'network_interfaces': values['mediation_gateway_audiocodes_network_interfaces'],
+        'trunks': values['mediation_gateway_audiocodes_trunks'],
+    }
+    return platforms.sbc('audiocodes').desired(values['mediation_gateway_settings'], options)
+
+
+def render_sbc(platform, values):
+    """The files the SBC platform's rendered mode writes: {file: text}."""
+    if platform == 'cisco_cube':
+        desired = cube_desired(values)
+        templates = {'cube.cfg': 'cisco_cube/cube.cfg.j2'}
+    else:
+        desired = audiocodes_desired(values)
+        templates = {'audiocodes incremental.ini': 'audiocodes/incremental.ini.j2',
+                     'audiocodes cli.txt': 'audiocodes/cli.txt.j2'}
+    context = dict(values, _mediation_gateway_sbc_desired=desired)
+    return dict((name, template_env.render('mediation_gateway', template, context))
+                for name, template in templates.items())
 
 
 def sip_endpoint_variables(inputs, settings=None):

@@ -707,7 +707,7 @@ def test_an_sbcs_drift_from_its_own_configuration_is_its_trunks_alone():
     assert doc['hosts']['h1']['drift']['changes'][0]['trunks'] == ['pub']
 
 
-@pytest.mark.parametrize('path', ['/srv/render/sbc1/incremental.ini', '/srv/render/sbc1/cube.cfg'])
+@pytest.mark.parametrize('path', ['/srv/render/sbc1/incremental.ini', '/srv/render/sbc1/cli.txt', '/srv/render/sbc1/cube.cfg'])
 def test_an_sbcs_rendered_configuration_is_sectioned(path):
     change = {'task': 'Write the configuration for review', 'path': path, 'diff': SBC_DRIFT.replace(
         'gw (audiocodes): the device now', path).replace('gw (audiocodes): the desired settings', path)}

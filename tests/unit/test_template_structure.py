@@ -44,10 +44,13 @@ from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.voip.trunk_security.plugins.module_utils import describe
 from ansible_collections.voip.trunk_security.plugins.module_utils.config_quote import QuoteError
+from ansible_collections.voip.trunk_security.plugins.module_utils.platforms import PlatformError
 from ansible_collections.voip.trunk_security.plugins.module_utils.platforms.microsoft import MediationServerError
 from ansible_collections.voip.trunk_security.plugins.module_utils.trunk_policy import TrunkInputError
 
 import config_parsers as parsers
+import parsers_audiocodes
+import parsers_cisco_cube
 import template_inputs as inputs
 
 try:  # the roles' input checks (the role_inputs action runs them first in each role)
@@ -68,6 +71,9 @@ STRUCTURE = {
     'rtpengine.conf': parsers.keyfile_structure,
     'systemd unit': parsers.systemd_structure,
     'supervisor program': parsers.supervisor_structure,
+    'audiocodes incremental.ini': parsers_audiocodes.audiocodes_ini_structure,
+    'audiocodes cli.txt': parsers_audiocodes.audiocodes_cli_structure,
+    'cube.cfg': parsers_cisco_cube.cisco_cube_structure,
 }
 _POWERSHELL_SEEN = {}
 
@@ -85,7 +91,7 @@ for _platform in ('skype_for_business', 'ocs2007r2'):
         STRUCTURE['%s/%s.ps1' % (_platform, _kind)] = _powershell_structure
 
 #: What a quoting helper or the Mediation Server vetting raises when it refuses a value.
-REFUSALS = (QuoteError, AnsibleFilterError, MediationServerError)
+REFUSALS = (QuoteError, AnsibleFilterError, MediationServerError, PlatformError)
 KEY = object()   # in a path: the key of a mapping (the value becomes the key), not the value under it
 
 
@@ -110,7 +116,9 @@ GATEWAY_FILES = ('kamailio.cfg', 'tls.cfg')
 SFB_FILES = ('skype_for_business/apply.ps1', 'skype_for_business/drift.ps1')
 OCS_FILES = ('ocs2007r2/apply.ps1', 'ocs2007r2/drift.ps1')
 BARESIP_FILES = ('baresip config', 'baresip accounts')
-TRUNK_FILES = GATEWAY_FILES + SFB_FILES + OCS_FILES + BARESIP_FILES
+AUDIOCODES_FILES = ('audiocodes incremental.ini', 'audiocodes cli.txt')
+CUBE_FILES = ('cube.cfg',)
+TRUNK_FILES = GATEWAY_FILES + SFB_FILES + OCS_FILES + BARESIP_FILES + AUDIOCODES_FILES + CUBE_FILES
 
 
 def _trunk(name, path, kind='text', scope='trunk', settings_path=()):
@@ -183,6 +191,36 @@ for _name, _path, _files in (
         ('mediation_gateway_certificate_expiry_warn_days', ('mediation_gateway_certificate_expiry_warn_days',),
          SFB_FILES + OCS_FILES)):
     FIELDS.append(Field(_name, 'windows', _path, 'text', _files))
+for _name, _path in (
+        ('mediation_gateway_audiocodes_name_prefix', ('mediation_gateway_audiocodes_name_prefix',)),
+        ('mediation_gateway_audiocodes_srd', ('mediation_gateway_audiocodes_srd',)),
+        ('mediation_gateway_audiocodes_firmware', ('mediation_gateway_audiocodes_firmware',)),
+        ('mediation_gateway_audiocodes_index_base', ('mediation_gateway_audiocodes_index_base',)),
+        ('mediation_gateway_audiocodes_network_interfaces (an interface)',
+         ('mediation_gateway_audiocodes_network_interfaces', '127.0.0.10')),
+        ('mediation_gateway_audiocodes_network_interfaces (an address)',
+         ('mediation_gateway_audiocodes_network_interfaces', KEY)),
+        ('mediation_gateway_audiocodes_trunks.name', ('mediation_gateway_audiocodes_trunks', 'public', 'name')),
+        ('mediation_gateway_audiocodes_trunks.network_interface',
+         ('mediation_gateway_audiocodes_trunks', 'public', 'network_interface')),
+        ('mediation_gateway_audiocodes_trunks (a trunk name)', ('mediation_gateway_audiocodes_trunks', KEY))):
+    FIELDS.append(Field(_name, 'audiocodes', _path, 'text', AUDIOCODES_FILES))
+for _name, _path in (
+        ('mediation_gateway_cube_trustpoint', ('mediation_gateway_cube_trustpoint',)),
+        ('mediation_gateway_cube_ca_trustpoint', ('mediation_gateway_cube_ca_trustpoint',)),
+        ('mediation_gateway_cube_release', ('mediation_gateway_cube_release',)),
+        ('mediation_gateway_cube_tag_base', ('mediation_gateway_cube_tag_base',)),
+        ('mediation_gateway_cube_destination_pattern', ('mediation_gateway_cube_destination_pattern',)),
+        ('mediation_gateway_cube_srtp_suites', ('mediation_gateway_cube_srtp_suites', 0)),
+        ('mediation_gateway_cube_interfaces (an interface)', ('mediation_gateway_cube_interfaces', '127.0.0.10')),
+        ('mediation_gateway_cube_interfaces (an address)', ('mediation_gateway_cube_interfaces', KEY)),
+        ('mediation_gateway_cube_trunks.interface', ('mediation_gateway_cube_trunks', 'public', 'interface')),
+        ('mediation_gateway_cube_trunks.destination_pattern',
+         ('mediation_gateway_cube_trunks', 'public', 'destination_pattern')),
+        ('mediation_gateway_cube_trunks.ca_trustpoint', ('mediation_gateway_cube_trunks', 'public', 'ca_trustpoint')),
+        ('mediation_gateway_cube_trunks.tag', ('mediation_gateway_cube_trunks', 'public', 'tag')),
+        ('mediation_gateway_cube_trunks (a trunk name)', ('mediation_gateway_cube_trunks', KEY))):
+    FIELDS.append(Field(_name, 'cisco_cube', _path, 'text', CUBE_FILES))
 for _name, _path, _kind in (
         ('sip_endpoint_instance', ('sip_endpoint_instance',), 'text'),
         ('sip_endpoint_config_dir', ('sip_endpoint_config_dir',), 'text'),
@@ -227,7 +265,7 @@ for _name in ('service_instance_name', 'service_instance_command', 'service_inst
               'service_instance_log'):
     FIELDS.append(Field(_name, 'service_instance', (_name,), 'text', ('systemd unit', 'supervisor program')))
 FIELDS.append(Field('ansible_managed', 'ansible_managed', ('ansible_managed',), 'text',
-                    GATEWAY_FILES + BARESIP_FILES + ('rtpengine.conf', 'systemd unit', 'supervisor program')))
+                    GATEWAY_FILES + BARESIP_FILES + CUBE_FILES + ('rtpengine.conf', 'systemd unit', 'supervisor program')))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -316,6 +354,7 @@ def _trunks(field):
 
 SFB_TRUNKS = {'migrating': {'scope': 'site:London', 'trunk': 'PstnGateway:sbc2.fabrikam.example'}}
 ROLE_OF_SCOPE = {'mediation_gateway': 'mediation_gateway', 'windows': 'mediation_gateway',
+                 'audiocodes': 'mediation_gateway', 'cisco_cube': 'mediation_gateway',
                  'sip_endpoint': 'sip_endpoint', 'media_relay': 'media_relay', 'service_instance': 'service_instance'}
 
 
@@ -329,6 +368,13 @@ def scenario_inputs(field):
     if field.scope == 'windows':
         return trunks, dict(inputs.GATEWAY_INPUTS, mediation_gateway_sfb_trunks=copy.deepcopy(SFB_TRUNKS),
                             mediation_gateway_certificate_names=['med02.contoso.example'])
+    if field.scope == 'audiocodes':
+        return trunks, dict(copy.deepcopy(inputs.AUDIOCODES_INPUTS),
+                            mediation_gateway_audiocodes_trunks={'public': {'name': 'pub-1', 'network_interface': 'WAN-1'}})
+    if field.scope == 'cisco_cube':
+        return trunks, dict(copy.deepcopy(inputs.CUBE_INPUTS), mediation_gateway_cube_trunks={'public': {
+            'interface': 'GigabitEthernet0/0/9', 'destination_pattern': '+44T', 'ca_trustpoint': 'PROVIDER-CA-2',
+            'tag': 150}})
     if field.scope == 'sip_endpoint':
         return trunks, dict(inputs.SIP_ENDPOINT_INPUTS, sip_endpoint_trunk=trunks[0])
     if field.scope == 'media_relay':
@@ -459,6 +505,12 @@ def render(field, trunks, role, settings=None):
             one = dict(values, mediation_gateway_settings=values['mediation_gateway_settings'][:1])
             attempt(OCS_FILES, lambda: inputs.render_powershell(inputs.mediation_server_desired(one, 'ocs2007r2'),
                                                                 'ocs2007r2'))
+    for platform, names, own in (('audiocodes', AUDIOCODES_FILES, inputs.AUDIOCODES_INPUTS),
+                                 ('cisco_cube', CUBE_FILES, inputs.CUBE_INPUTS)):
+        if wanted & set(names):
+            values = managed(inputs.gateway_variables(role if scope == platform else copy.deepcopy(own), trunks,
+                                                      settings))
+            attempt(names, lambda values=values, platform=platform: inputs.render_sbc(platform, values))
     if wanted & set(BARESIP_FILES):
         values = managed(inputs.sip_endpoint_variables(
             role if scope == 'sip_endpoint' else dict(inputs.SIP_ENDPOINT_INPUTS, sip_endpoint_trunk=trunks[0]),

@@ -578,8 +578,10 @@ def test_a_value_the_grammar_accepts_has_no_line_break_quote_or_control_characte
     """Whatever string passes a grammar, it cannot end a line or a quoted string in any target file."""
     for role in role_inputs.ROLES:
         for name in role_inputs.INPUTS[role]:
+            # (an AudioCodes password and CA bundle path reach no file: uri's HTTP Basic header and ca_path)
             if name in ('mediation_gateway_trunks', 'sip_endpoint_trunk', 'mediation_gateway_observed',
-                        'mediation_gateway_render_dir'):
+                        'mediation_gateway_render_dir', 'mediation_gateway_audiocodes_password',
+                        'mediation_gateway_audiocodes_ca_path'):
                 continue
             if not validate(role, {name: text}) and text:
                 assert text.isprintable() and '"' not in text, (name, text)

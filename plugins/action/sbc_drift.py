@@ -41,9 +41,9 @@ class ActionModule(ActionBase):
         device = args['device'] or '%s (%s)' % (task_vars.get('inventory_hostname', 'device'), desired['platform'])
         result.update(
             changed=bool(found['changed']),
-            trunks=found['trunks'],
-            host_wide=found['host_wide'],
-            lines=found['lines'],
+            trunks=[_shown(trunk) for trunk in found['trunks']],
+            host_wide=_shown(found['host_wide']),
+            lines=_shown(found)['lines'],
             drifted=[trunk['name'] for trunk in found['trunks'] if trunk['status'] != 'unchanged'],
         )
         if found['changed'] and self._task.diff:
@@ -51,3 +51,14 @@ class ActionModule(ActionBase):
                               'before_header': '%s: the device now' % device,
                               'after_header': '%s: the desired settings' % device}
         return result
+
+
+def _shown(part):
+    """A part of the drift as a task result may show it: where the platform wrote ``shown_lines`` (the lines with
+    the values of the device's secret columns hidden), those stand as its ``lines``. The lines to send are the
+    filter's (voip.trunk_security.sbc_drift), taken where nothing is logged."""
+    if not isinstance(part, dict) or 'shown_lines' not in part:
+        return part
+    shown = dict((key, value) for key, value in part.items() if key != 'shown_lines')
+    shown['lines'] = part['shown_lines']
+    return shown

@@ -84,7 +84,11 @@ host_wide:
   returned: always
   type: dict
 lines:
-  description: The whole change, in the order the device must take it (an incremental ini, configuration lines).
+  description:
+    - The whole change, in the order the device must take it (an incremental ini, configuration lines).
+    - The values of the device's secret columns (an AudioCodes IP Group's passwords) are hidden here, as in
+      RV(trunks) and the diff; take the lines to send from P(voip.trunk_security.sbc_drift#filter) in a task
+      with C(no_log).
   returned: always
   type: list
   elements: str

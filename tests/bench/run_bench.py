@@ -5,10 +5,11 @@
 """Benchmarks of the collection: the policy engine, the filter against plain Ansible
 tasks, the assess playbook against a no-op play, the live-verification judgement and the
 audit report of a generated estate (built and written as the audit_report action does,
-then loaded in headless Chromium), and the controller's CPU per gateway host of
-enforce.yml --check.
+then loaded in headless Chromium), the controller's CPU per gateway host of
+enforce.yml --check, and what an SBC platform costs per device (its desired state and
+its drift against the device's configuration).
 
-    python tests/bench/run_bench.py [--quick] [--only engine|filter|assess|audit|controller]
+    python tests/bench/run_bench.py [--quick] [--only engine|filter|assess|audit|controller|sbc]
 
 Prints a table and writes the figures to tests/output/bench.json. Not a pytest test:
 nothing here is collected. See tests/bench/README.md for what each figure means.
@@ -54,18 +55,20 @@ SIZES = {
     #   the largest also at controller_more_forks.
     'full': {'engine': 10000, 'engine_runs': 5, 'filter': 10000, 'hand_probe': 1000, 'hand_limit_s': 180.0,
              'hosts': 1000, 'repeats': 2, 'audit': [(1000, 200, 'typical'), (10000, 2000, 'typical'), (10000, 2000, 'stress')],
-             'controller_hosts': [20, 100], 'controller_forks': 5, 'controller_more_forks': 10},
+             'controller_hosts': [20, 100], 'controller_forks': 5, 'controller_more_forks': 10,
+             'sbc_trunks': [10, 100], 'sbc_runs': 5},
     'quick': {'engine': 2000, 'engine_runs': 5, 'filter': 2000, 'hand_probe': 200, 'hand_limit_s': 20.0,
               'hosts': 200, 'repeats': 2, 'audit': [(200, 40, 'typical'), (2000, 400, 'typical'), (2000, 400, 'stress')],
-              'controller_hosts': [5, 20], 'controller_forks': 5, 'controller_more_forks': 10},
+              'controller_hosts': [5, 20], 'controller_forks': 5, 'controller_more_forks': 10,
+              'sbc_trunks': [10, 50], 'sbc_runs': 3},
 }
 # audit_*: upper bounds at 10,000 trunks on 2,000 hosts (AUDIT_GOAL_TRUNKS), checked at every size
 GOALS = {'engine_trunks_per_s': 50000.0, 'assess_ratio': 1.5, 'judge_probes_per_s': 10000.0,
          'audit_html_mb': 12.0, 'audit_build_write_s': 3.0, 'audit_load_s': 3.0,
-         'controller_cpu_per_host_s': 3.0, 'controller_growth': 1.1}
+         'controller_cpu_per_host_s': 3.0, 'controller_growth': 1.1, 'sbc_device_s': 1.0}
 TRUNKS_PER_HOST = 2
 PLAYBOOK_TIMEOUT_S = 3600
-SECTIONS = ('engine', 'filter', 'assess', 'audit', 'controller')
+SECTIONS = ('engine', 'filter', 'assess', 'audit', 'controller', 'sbc')
 
 
 class BenchError(RuntimeError):
@@ -824,6 +827,72 @@ def bench_controller(ctx: dict) -> dict:
     }
 
 
+# --- 6. an SBC per device --------------------------------------------------------------
+
+def _sbc_trunks(count: int) -> list:
+    """``count`` public trunks (TLS and SRTP required), each with a provider and a listen address of its own."""
+    return [{'name': 't%04d' % n, 'connection': 'public',
+             'provider': {'name': 'Provider %d' % n, 'tls': True, 'srtp': True, 'address': 'sbc%d.provider.example' % n},
+             'mediation_subnet': {'cidr': '10.20.0.0/28', 'audience': 'authorized_it'},
+             'gateway': {'address': '10.50.%d.%d' % (n // 250, n % 250 + 1), 'tls_port': 5061}}
+            for n in range(count)]
+
+
+def _sbc_options(platform: str, settings: list) -> dict:
+    addresses = [s['listen']['address'] for s in settings]
+    if platform == 'audiocodes':
+        return {'host': 'sbc-bench', 'network_interfaces': dict((a, 'WAN') for a in addresses)}
+    return {'host': 'cube-bench', 'trustpoint': 'CUBE-TP', 'ca_trustpoint': 'PROVIDER-CA',
+            'interfaces': dict((a, 'GigabitEthernet0/0/%d' % (i % 8)) for i, a in enumerate(addresses))}
+
+
+def _sbc_device_text(platform: str, module, desired: dict) -> str:
+    """The device's configuration as the role would leave it: the rendered state, parsed back as the device's."""
+    if platform == 'audiocodes':
+        return '\n'.join(module.ini_lines(desired['ini'])) + '\n'
+    return module.config_text(desired)
+
+
+def bench_sbc(ctx: dict) -> dict:
+    """For each SBC platform and size: sbc_desired over the device's trunks, then sbc_drift against the device's
+    configuration unchanged and with one trunk drifted (the time a host of that platform spends on the controller
+    before anything is sent)."""
+    from ansible_collections.voip.trunk_security.plugins.module_utils import gateway, platforms
+
+    runs = ctx['sizes']['sbc_runs']
+    found = []
+    for platform in platforms.SBC_PLATFORMS:
+        module = platforms.sbc(platform)
+        for count in ctx['sizes']['sbc_trunks']:
+            progress('sbc: %s, %d trunks on one device, %d runs' % (platform, count, runs))
+            settings = gateway.settings_all(_sbc_trunks(count))
+            options = _sbc_options(platform, settings)
+            timings = {'desired': [], 'drift_unchanged': [], 'drift_one_trunk': []}
+            for _run in range(runs):
+                start = time.perf_counter()
+                desired = module.desired(settings, options)
+                timings['desired'].append(time.perf_counter() - start)
+                text = _sbc_device_text(platform, module, desired)
+                # one trunk's setting changed on the device: mutual TLS off (AudioCodes), SRTP fallback (CUBE)
+                drifted = (text.replace('"t0000", 1, ', '"t0000", 0, ', 1) if platform == 'audiocodes'
+                           else text.replace('\n srtp\n', '\n srtp fallback\n', 1))
+                for name, device in (('drift_unchanged', text), ('drift_one_trunk', drifted)):
+                    start = time.perf_counter()
+                    result = module.drift(desired, device)
+                    timings[name].append(time.perf_counter() - start)
+                    changed = [t['name'] for t in result['trunks'] if t['status'] != 'unchanged']
+                    if name == 'drift_unchanged' and (result['changed'] or changed):
+                        raise BenchError('%s: the rendered state drifts from itself: %s' % (platform, changed))
+                    if name == 'drift_one_trunk' and len(changed) != 1:
+                        raise BenchError('%s: one changed line drifted %s' % (platform, changed or 'nothing'))
+            medians = dict((name, round(_median(values), 6)) for name, values in timings.items())
+            per_device = medians['desired'] + medians['drift_one_trunk']
+            found.append({'platform': platform, 'trunks': count, 'config_lines': text.count('\n'),
+                          'median_s': medians, 'per_device_s': round(per_device, 6),
+                          'meets_goal': per_device <= GOALS['sbc_device_s']})
+    return {'runs': found, 'goal_device_s': GOALS['sbc_device_s'], 'runs_per_size': runs}
+
+
 def _status(ok: bool | None) -> str:
     return '-' if ok is None else ('ok' if ok else 'MISSED')
 
@@ -900,6 +969,16 @@ def table(results: dict) -> str:
             ctl['runs'][0]['hosts'], ctl['runs'][-1]['hosts']),
             '%.2fx / %.2fx' % (ctl['growth_per_host'], ctl['controller_growth_per_host']),
             '<= %.1fx' % ctl['goal_growth'], _status(ctl['growth_per_host'] <= ctl['goal_growth'])))
+    sbc = results.get('sbc')
+    if sbc:
+        for run in sbc['runs']:
+            first = run is sbc['runs'][0]
+            rows.append(('%s %s, %d trunks on one device (%d config lines): desired + drift' % (
+                '6.' if first else '  ', run['platform'], run['trunks'], run['config_lines']),
+                '%.3f s' % run['per_device_s'], '<= %.1f s' % sbc['goal_device_s'], _status(run['meets_goal'])))
+            rows.append(('     desired / drift unchanged / drift one trunk (medians of %d)' % sbc['runs_per_size'],
+                         '%.3f / %.3f / %.3f s' % (run['median_s']['desired'], run['median_s']['drift_unchanged'],
+                                                   run['median_s']['drift_one_trunk']), '', ''))
     header = ('figure', 'measured', 'goal', 'status')
     widths = [max(len(str(row[i])) for row in rows + [header]) for i in range(4)]
     fmt = '  '.join('%%-%ds' % w for w in widths)
@@ -1046,7 +1125,8 @@ def main(argv=None) -> int:
         for section in SECTIONS:
             if section in sections:
                 results[section] = {'engine': bench_engine, 'filter': bench_filter, 'assess': bench_assess,
-                                    'audit': bench_audit, 'controller': bench_controller}[section](ctx)
+                                    'audit': bench_audit, 'controller': bench_controller,
+                                    'sbc': bench_sbc}[section](ctx)
     except (BenchError, PlaybookTimeout) as error:
         failed = str(error)
     finally:

@@ -135,6 +135,11 @@ def test_collection_docs_lint(collections_dir):
     ('filter', 'voip.trunk_security.mediation_server_desired', 'Mediation Server'),
     ('filter', 'voip.trunk_security.mediation_server_plan', 'Mediation Server'),
     ('module', 'voip.trunk_security.role_inputs', 'IP literals, host names per RFC 1123'),
+    ('module', 'voip.trunk_security.sbc_drift', 'It sends nothing to the device and changes nothing'),
+    ('filter', 'voip.trunk_security.sbc_desired', 'nothing is rendered weaker'),
+    ('filter', 'voip.trunk_security.sbc_drift', 'the exact lines that would put it right'),
+    ('filter', 'voip.trunk_security.audiocodes_quote', 'AudioCodes'),
+    ('filter', 'voip.trunk_security.ios_quote', 'IOS'),
 ])
 def test_ansible_doc_shows_each_plugin(collections_dir, kind, name, expected):
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(collections_dir), ANSIBLE_NOCOLOR='1', PAGER='cat')

@@ -31,7 +31,9 @@ options:
     description:
       - The position the value stands in.
       - 'V(token): one token of printable ASCII, no whitespace, no C(?).'
-      - 'V(name): a trustpoint or interface name - letters, digits and C(_.:/-), at most 64 characters.'
+      - 'V(name): a trustpoint name - letters, digits and C(_.:/-), at most 64 characters.'
+      - 'V(interface): an interface name as IOS prints it, its type word in full (C(GigabitEthernet0/0/1), not
+        C(Gi0/0/1)).'
       - 'V(description): the text of a C(description) line - printable ASCII, at most 64 characters, no leading,
         trailing or repeated spaces.'
       - 'V(comment): the text of a C(!) comment line.'
@@ -44,7 +46,7 @@ options:
         1-10000; V(dial_peer): a dial peer tag, 1-2147483647; V(int): a non-negative integer.'
     type: str
     default: token
-    choices: [token, name, description, comment, line, host, target, ipv4, pattern, port, tag, dial_peer, int]
+    choices: [token, name, interface, description, comment, line, host, target, ipv4, pattern, port, tag, dial_peer, int]
 '''
 
 EXAMPLES = r'''

@@ -845,6 +845,21 @@ IOS_DIAL_PEER_TAGS = (1, 2147483647)
 _IOS_NAME = re.compile(r'[A-Za-z0-9][A-Za-z0-9_.:/-]{0,63}\Z')
 # a dial peer's destination-pattern: digits, letters (T, BAD.BAD), and the pattern characters of IOS
 _IOS_PATTERN = re.compile(r'[0-9A-Za-z+.*#%$^()\[\],_-]{1,64}\Z')
+#: The interface type words as ``show running-config`` prints them. IOS takes any unambiguous abbreviation
+#: (``Gi0/0/1``) and any case, but prints the full word back: a name written otherwise would differ from the
+#: router's own text on every comparison.
+IOS_INTERFACE_TYPES = ('GigabitEthernet', 'TenGigabitEthernet', 'TwoGigabitEthernet', 'FiveGigabitEthernet',
+                       'TwentyFiveGigE', 'FortyGigabitEthernet', 'HundredGigE', 'AppGigabitEthernet',
+                       'FastEthernet', 'Ethernet', 'Port-channel', 'Vlan', 'Loopback', 'BDI', 'Dialer', 'Tunnel',
+                       'Serial', 'Cellular', 'Multilink', 'Virtual-Template', 'VirtualPortGroup')
+#: The abbreviations IOS itself prints (``show ip interface brief``, logs), for the message.
+_IOS_INTERFACE_SHORT = {'gi': 'GigabitEthernet', 'te': 'TenGigabitEthernet', 'fa': 'FastEthernet',
+                        'tw': 'TwoGigabitEthernet', 'twe': 'TwentyFiveGigE', 'fo': 'FortyGigabitEthernet',
+                        'hu': 'HundredGigE', 'po': 'Port-channel', 'vl': 'Vlan', 'lo': 'Loopback',
+                        'et': 'Ethernet', 'eth': 'Ethernet', 'tu': 'Tunnel', 'se': 'Serial', 'di': 'Dialer',
+                        'ap': 'AppGigabitEthernet', 'vi': 'Virtual-Template', 'mu': 'Multilink'}
+# an interface name: its type word, then the unit (digits, / . :)
+_IOS_INTERFACE = re.compile(r'([A-Za-z][A-Za-z-]*)([0-9][0-9/.:]{0,47})\Z')
 
 
 def _ios_text(value, where):
@@ -868,6 +883,28 @@ def _ios_token(value, where, grammar=None, rule=None):
     return plain
 
 
+def _ios_interface(value, where):
+    """An interface name as IOS prints it: the full type word (:data:`IOS_INTERFACE_TYPES`, in its case) and the
+    unit. An abbreviation or another case is refused, naming the full form: IOS would take it and print the
+    full word back, and the comparison would find the line changed on every run."""
+    plain = _ios_token(value, where, _IOS_NAME,
+                       'a name is letters, digits and _.:/-, starting with a letter or a digit, at most 64 characters')
+    for word in sorted(IOS_INTERFACE_TYPES, key=len, reverse=True):
+        if plain.startswith(word) and re.match(r'[0-9][0-9/.:]*\Z', plain[len(word):]):
+            return plain
+    match = _IOS_INTERFACE.match(plain)
+    if match:
+        typed, unit = match.group(1), match.group(2)
+        lower = typed.lower()
+        full = [_IOS_INTERFACE_SHORT[lower]] if lower in _IOS_INTERFACE_SHORT else [
+            word for word in IOS_INTERFACE_TYPES if word.lower().startswith(lower)]
+        if full:
+            _fail(where, value, 'IOS takes an abbreviated (or otherwise cased) interface type but prints the full word '
+                  'back, so the line would differ from the router\'s on every run: write %s' % ' or '.join(word + unit for word in full))
+    _fail(where, value, 'an interface name is its type word as IOS prints it (%s) and its number, such as '
+          'GigabitEthernet0/0/1' % ', '.join(IOS_INTERFACE_TYPES))
+
+
 def _ios_host(value, where):
     address = _host(value, where)
     if isinstance(address, ipaddress.IPv6Address):
@@ -887,6 +924,10 @@ def ios(value, kind='token'):
     ``name``
         a trustpoint or interface name: letters, digits and ``_.:/-``, starting with a letter or a digit,
         at most 64 characters (``GigabitEthernet0/0/0.100``, ``CUBE-TP``).
+    ``interface``
+        an interface name as IOS prints it: the full type word in its case (``GigabitEthernet``,
+        ``Port-channel``, ``Loopback``... :data:`IOS_INTERFACE_TYPES`) and the unit (``GigabitEthernet0/0/1.100``);
+        an abbreviation (``Gi0/0/1``) or another case is refused, naming the full form.
     ``description``
         the text of a ``description`` line: printable ASCII on one line, at most 64 characters, no
         leading, trailing or repeated spaces (IOS would not print them back as written).
@@ -918,6 +959,8 @@ def ios(value, kind='token'):
     if kind == 'name':
         return _ios_token(value, IOS + ' (a trustpoint or interface name)', _IOS_NAME,
                           'a name is letters, digits and _.:/-, starting with a letter or a digit, at most 64 characters')
+    if kind == 'interface':
+        return _ios_interface(value, IOS + ' (an interface name)')
     if kind == 'description':
         where = IOS + ' (a description)'
         plain = _ios_text(value, where)
@@ -963,5 +1006,5 @@ def ios(value, kind='token'):
         return integer(value, IOS + ' (a dial peer tag)', *IOS_DIAL_PEER_TAGS)
     if kind == 'int':
         return integer(value, IOS + ' (an integer)')
-    raise QuoteError('ios_quote has no kind %s; it knows token, name, description, comment, line, host, target, ipv4, '
+    raise QuoteError('ios_quote has no kind %s; it knows token, name, interface, description, comment, line, host, target, ipv4, '
                      'pattern, port, tag, dial_peer, int' % describe.show(kind))

@@ -749,6 +749,7 @@ _RULES = {
         'mediation_gateway_cube_secure_port': _port(none_ok=True),
         'mediation_gateway_cube_non_secure_port': _port(none_ok=True),
         'mediation_gateway_cube_save_when': _choice(('always', 'never', 'modified', 'changed')),
+        'mediation_gateway_cube_manage_default_signaling': _boolean,
     },
     'sip_endpoint': {
         'sip_endpoint_platform': _choice(('baresip',)),

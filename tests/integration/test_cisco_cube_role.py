@@ -10,8 +10,9 @@
   ios_command prints a configuration file and whose ios_config applies the lines it is given to that file
   (with the rules docs/platforms/cisco_cube.md states) and logs every call. It proves what the role's tasks
   send (exactly the drift's blocks, nothing in check mode), that the change is checked by a second read,
-  and that drift which remains fails the play naming the trunk. It does not prove what a real IOS XE router
-  does with those lines: no router runs here.
+  and that drift which remains fails the play naming the trunk - before any save: the stand-in keeps a
+  startup configuration, and the log holds every read, send and save in order. It does not prove what a real
+  IOS XE router does with those lines: no router runs here.
 * A Kamailio host never loads the cisco.ios tasks: the role's task files are read to show that the only
   tasks using cisco.ios stand in tasks/cisco_cube/network_cli.yml, reached only through include_tasks
   guarded by the platform and the mode (a Kamailio host cannot run here: the role would install Kamailio).
@@ -50,12 +51,15 @@ PLAYBOOK = """
 
 FAKE_IOS_COMMAND = r'''
 from ansible.module_utils.basic import AnsibleModule
+import json
 import os
 
 
 def main():
     module = AnsibleModule(argument_spec={'commands': {'type': 'list', 'elements': 'raw', 'required': True}},
                            supports_check_mode=True)
+    with open(os.environ['FAKE_IOS_LOG'], 'a') as log:
+        log.write(json.dumps({'module': 'ios_command', 'commands': module.params['commands']}) + '\n')
     with open(os.environ['FAKE_IOS_DEVICE']) as handle:
         text = handle.read()
     module.exit_json(changed=False, stdout=[text for _ in module.params['commands']],
@@ -66,7 +70,9 @@ main()
 '''
 
 # applies as docs/platforms/cisco_cube.md states IOS does: a mode is entered (made when new), a line replaces
-# the child of the same setting, "no LINE" removes that line; FAKE_IOS_STUBBORN makes it take nothing
+# the child of the same setting, "no LINE" removes that line; FAKE_IOS_STUBBORN makes it take nothing. A call
+# without lines saves as ios_config's save_when says: always, or modified when the running configuration
+# differs from the startup one (FAKE_IOS_STARTUP); never in check mode.
 FAKE_IOS_CONFIG = r'''
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.voip.trunk_security.plugins.module_utils.platforms import cisco_cube as cube
@@ -107,12 +113,25 @@ def main():
         'match': {'type': 'str', 'default': 'line'}, 'running_config': {'type': 'str'},
         'save_when': {'type': 'str', 'default': 'never'}}, supports_check_mode=True)
     params = module.params
+    saved = False
+    if not params['lines'] and not module.check_mode:
+        with open(os.environ['FAKE_IOS_DEVICE']) as handle:
+            running = handle.read()
+        startup = None
+        if os.path.exists(os.environ['FAKE_IOS_STARTUP']):
+            with open(os.environ['FAKE_IOS_STARTUP']) as handle:
+                startup = handle.read()
+        if params['save_when'] == 'always' or (params['save_when'] == 'modified' and running != startup):
+            with open(os.environ['FAKE_IOS_STARTUP'], 'w') as handle:
+                handle.write(running)
+            saved = True
     with open(os.environ['FAKE_IOS_LOG'], 'a') as log:
-        log.write(json.dumps({'parents': params['parents'], 'lines': params['lines'], 'match': params['match'],
-                              'save_when': params['save_when'], 'check_mode': module.check_mode,
-                              'has_running_config': bool(params['running_config'])}) + '\n')
+        log.write(json.dumps({'module': 'ios_config', 'parents': params['parents'], 'lines': params['lines'],
+                              'match': params['match'], 'save_when': params['save_when'],
+                              'check_mode': module.check_mode, 'has_running_config': bool(params['running_config']),
+                              'saved': saved}) + '\n')
     if not params['lines']:
-        module.exit_json(changed=False)
+        module.exit_json(changed=saved)
     commands = list(params['parents'] or []) + list(params['lines'])
     if module.check_mode or os.environ.get('FAKE_IOS_STUBBORN'):
         module.exit_json(changed=True, commands=commands, updates=commands)
@@ -212,21 +231,41 @@ def router(ansible_env, tmp_path):
     (modules / 'ios_command.py').write_text(FAKE_IOS_COMMAND)
     (modules / 'ios_config.py').write_text(FAKE_IOS_CONFIG)
     device = tmp_path / 'running-config.txt'
-    log = tmp_path / 'ios_config.log'
+    startup = tmp_path / 'startup-config.txt'
+    log = tmp_path / 'ios.log'
     env = {'ANSIBLE_COLLECTIONS_PATH': '%s:%s' % (tmp_path / 'fake', ansible_env['ANSIBLE_COLLECTIONS_PATH']),
-           'FAKE_IOS_DEVICE': str(device), 'FAKE_IOS_LOG': str(log)}
+           'FAKE_IOS_DEVICE': str(device), 'FAKE_IOS_STARTUP': str(startup), 'FAKE_IOS_LOG': str(log)}
 
     class Router:
         def load(self, name):
+            """A router running the recorded configuration, saved."""
             device.write_text((RECORDED / name).read_text())
+            startup.write_text(device.read_text())
 
         def text(self):
             return device.read_text()
 
-        def calls(self):
+        def startup(self):
+            return startup.read_text()
+
+        def save_other(self, text):
+            """A startup configuration other than the running one (changes not saved yet)."""
+            startup.write_text(text)
+
+        def log(self):
             if not log.exists():
                 return []
             return [json.loads(line) for line in log.read_text().splitlines()]
+
+        def calls(self):
+            """The ios_config calls."""
+            return [entry for entry in self.log() if entry['module'] == 'ios_config']
+
+        def events(self):
+            """Every call in order: read (ios_command), send (ios_config with lines), save (one that saved) or
+            no-save (one without lines that did not)."""
+            return ['read' if e['module'] == 'ios_command' else 'send' if e['lines'] else
+                    'save' if e['saved'] else 'no-save' for e in self.log()]
 
         def clear(self):
             if log.exists():
@@ -263,11 +302,16 @@ def test_network_cli_mode_sends_exactly_the_drift_checks_it_and_reruns_unchanged
     assert '-dial-peer voice 1011 voip' not in preview.stdout and '+ srtp\n' in preview.stdout, preview
     assert 'lon-public-primary' in preview.stdout and ': the desired settings' in preview.stdout
 
+    assert 'save' not in router.events() and router.startup() == before
+
     router.clear()
     run = cube_run(env=router.env, **mode)
     assert run.rc == 0, run
     assert [{'parents': c['parents'], 'lines': c['lines']} for c in router.calls() if c['lines']] == expected
-    assert [c['save_when'] for c in router.calls() if not c['lines']] == ['modified']
+    # send, read back and compare, and only then save (save_when: changed - this run sent lines)
+    assert router.events() == ['read'] + ['send'] * len(expected) + ['read', 'save'], router.events()
+    assert [c['save_when'] for c in router.calls() if not c['lines']] == ['always']
+    assert router.startup() == router.text() != before
     assert ' srtp fallback' not in router.text().split('dial-peer voice 1011 voip')[1].split('!')[0]
     assert 'Fail where drift remains' in run.stdout and run.recap[HOST]['failed'] == 0
 
@@ -277,11 +321,30 @@ def test_network_cli_mode_sends_exactly_the_drift_checks_it_and_reruns_unchanged
     assert router.calls() == []
 
 
-def test_network_cli_mode_fails_naming_the_trunk_when_the_router_keeps_its_drift(cube_run, router):
+@pytest.mark.parametrize('save_when', ['changed', 'always'])
+def test_network_cli_mode_fails_naming_the_trunk_when_the_router_keeps_its_drift_and_saves_nothing(cube_run, router,
+                                                                                                   save_when):
     router.load('lon-17.8-one-trunk-drifted.txt')
-    run = cube_run(env=dict(router.env, FAKE_IOS_STUBBORN='1'), mediation_gateway_cube_mode='network_cli')
+    startup = router.startup()
+    router.save_other('! the startup configuration\n')
+    run = cube_run(env=dict(router.env, FAKE_IOS_STUBBORN='1'), mediation_gateway_cube_mode='network_cli',
+                   mediation_gateway_cube_save_when=save_when)
     assert run.rc != 0, run
     assert 'Drift remains on %s after the change: trunk lon-public-primary, host-wide still differ' % HOST in run.stdout, run
+    assert router.events()[-2:] == ['send', 'read'] and 'save' not in router.events(), router.events()
+    assert router.startup() == '! the startup configuration\n' != startup
+
+
+def test_save_when_modified_saves_a_router_whose_running_configuration_differs_from_its_startup_one(cube_run, router):
+    """Also with nothing to send: the operator's unsaved changes are saved too (as documented)."""
+    router.load('lon-17.8-unchanged.txt')
+    router.save_other('! the startup configuration\n')
+    run = cube_run(env=router.env, mediation_gateway_cube_mode='network_cli', mediation_gateway_cube_save_when='modified')
+    assert run.rc == 0 and run.recap[HOST]['changed'] == 1, run
+    assert router.events() == ['read', 'save'] and router.startup() == router.text()
+    router.clear()
+    again = cube_run(env=router.env, mediation_gateway_cube_mode='network_cli', mediation_gateway_cube_save_when='modified')
+    assert again.rc == 0 and again.recap[HOST]['changed'] == 0 and router.events() == ['read', 'no-save'], again
 
 
 def test_network_cli_mode_on_a_router_already_right_sends_nothing(cube_run, router):

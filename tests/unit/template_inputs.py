@@ -218,6 +218,8 @@ def mediation_server_desired(values, platform):
 _LISTEN_ADDRESSES = ('127.0.0.10', '127.0.0.11', '127.0.0.13', '127.0.0.77', '2001:db8::77')
 CUBE_INPUTS = dict(GATEWAY_INPUTS, mediation_gateway_platform='cisco_cube', mediation_gateway_cube_trustpoint='CUBE-TP',
                    mediation_gateway_cube_ca_trustpoint='PROVIDER-CA',
+                   # the two TCP trunks share 127.0.0.11:5068: the router's one plaintext listener, not a tenant's each
+                   mediation_gateway_cube_non_secure_port=5068,
                    mediation_gateway_cube_interfaces=dict((address, 'GigabitEthernet0/0/%d' % number)
                                                           for number, address in enumerate(_LISTEN_ADDRESSES, 1)))
 AUDIOCODES_INPUTS = dict(GATEWAY_INPUTS, mediation_gateway_platform='audiocodes',

@@ -510,6 +510,9 @@ def render(field, trunks, role, settings=None):
         if wanted & set(names):
             values = managed(inputs.gateway_variables(role if scope == platform else copy.deepcopy(own), trunks,
                                                       settings))
+            if platform == 'audiocodes':
+                # a SIP Interface each: 'plain' shares the listener of 'migrating', which AudioCodes refuses
+                values['mediation_gateway_settings'] = values['mediation_gateway_settings'][:3]
             attempt(names, lambda values=values, platform=platform: inputs.render_sbc(platform, values))
     if wanted & set(BARESIP_FILES):
         values = managed(inputs.sip_endpoint_variables(

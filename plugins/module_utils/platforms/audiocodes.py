@@ -7,8 +7,9 @@
 
 Each trunk becomes six rows, in the order a table referenced by another must come before it:
 
-* ``TLSContexts`` (TLS trunks only): TLS 1.2 and later (``TLSVersion`` 4 on 7.2, 12 = 1.2 + 1.3 on 7.4),
-  the forward-secret AEAD suites only (ECDHE with AES-GCM or CHACHA20-POLY1305, OpenSSL names);
+* ``TLSContexts`` (TLS trunks only): TLS 1.2 and later (``TLSVersion`` 4 on 7.2; 12 on 7.4, read as TLS 1.2 +
+  1.3: 12 is the value a 7.4 generator writes for that, the bitmask reading is inferred), the forward-secret AEAD
+  suites only (ECDHE with AES-GCM or CHACHA20-POLY1305, OpenSSL names);
 * ``SIPInterface``: the trunk's listener, its TLS context and mutual TLS (``TLSMutualAuthentication``), and
   no plaintext port where TLS is on;
 * ``ProxySet`` and its ``ProxyIp`` row: the provider's next hop (``"host:port"``, TLS or TCP);
@@ -17,18 +18,21 @@ Each trunk becomes six rows, in the order a table referenced by another must com
 
 plus, host-wide, ``EnableMediaSecurity = 1`` when any trunk uses SRTP.
 
-An incremental ini row resets every column its ``FORMAT`` line leaves out, and the columns differ between
-firmware builds. So :func:`desired` renders the built-in column sets of 7.2 and 7.4 (taken from device
-dumps), with ``$$`` (the default) in every column the settings do not own; and :func:`drift` reads the
-device's own ini (:func:`parse`), matches each object to the device's row of the same name (a trunk's
-objects keep their index; a new one takes the lowest free index from a base), and writes only the rows
-that differ, in the device's columns, keeping the device's values in the columns the settings do not own.
+The vendor's older manuals document that the columns a full ini file's ``FORMAT`` line leaves out take their
+defaults; that an *incremental* ini row resets them too is inferred from that rule, not confirmed. The column sets
+also differ between firmware builds. So, on the safe side of both, :func:`desired` renders the built-in column sets
+of 7.2 and 7.4 (taken from device dumps), with ``$$`` (the default) in every column the settings do not own; and
+:func:`drift` reads the device's own ini (:func:`parse`), matches each object to the device's row of the same name
+(a trunk's objects keep their index; a new one takes the lowest free index from a base), and writes only the rows
+that differ, in the device's columns, keeping the device's values in the columns the settings do not own, written
+back exactly as the device wrote them.
 
 Everything that decides is here, in pure Python (no Ansible import, no I/O): the templates only lay out
 :func:`desired`'s ``ini`` and ``cli``, each value through ``voip.trunk_security.audiocodes_quote``
 (:func:`..config_quote.audiocodes`), the helper the lines of :func:`drift` are written with as well.
-:func:`merge` applies an incremental ini onto a full one as the vendor documents the device doing it; the
-tests use it to stand for a device. See ``docs/platforms/audiocodes.md`` for what is confirmed and what is not.
+:func:`merge` applies an incremental ini onto a full one the way this module assumes a device does (the rule above);
+only the tests use it, to stand for a device. See ``docs/platforms/audiocodes.md`` for what is confirmed and what
+is not.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -40,7 +44,7 @@ import re
 
 from collections.abc import Mapping
 
-from ansible_collections.voip.trunk_security.plugins.module_utils import describe
+from ansible_collections.voip.trunk_security.plugins.module_utils import config_sections, describe
 from ansible_collections.voip.trunk_security.plugins.module_utils.config_quote import (
     AUDIOCODES_DEFAULT, QuoteError, audiocodes as quote, ip_address, is_host_name)
 from ansible_collections.voip.trunk_security.plugins.module_utils.platforms import PlatformError
@@ -50,7 +54,9 @@ FIRMWARES = ('7.2', '7.4')
 MODES = ('rendered', 'rest')
 SRTP_MODES = ('required', 'optional', 'disabled')
 
-#: TLSContexts.TLSVersion (a bitmask: 4 TLS 1.2, 8 TLS 1.3): 1.2 only on 7.2 (no TLS 1.3), 1.2 and 1.3 on 7.4.
+#: TLSContexts.TLSVersion: 4 (TLS 1.2 only: the old manuals' enumeration, seen in dumps) on 7.2, which has no TLS 1.3;
+#: 12 on 7.4, the value a 7.4 generator writes for "TLS 1.2 and 1.3". That the enumeration is a bitmask (8 = TLS 1.3)
+#: is inferred from the old values (1, 2, 4 and their sums), not confirmed for 7.4.
 TLS_VERSIONS = {'7.2': 4, '7.4': 12}
 #: The TLS 1.2 suites: ECDHE key exchange with AES-GCM or CHACHA20-POLY1305 (OpenSSL names), the suites the
 #: Kamailio platform's default cipher list (ECDHE+AESGCM:ECDHE+CHACHA20) expands to.
@@ -71,9 +77,14 @@ IP_GROUP_SERVER = 0
 #: The individual parameter turning SRTP on, and the ini section devices write it in.
 MEDIA_SECURITY_PARAMETER = 'EnableMediaSecurity'
 MEDIA_SECURITY_SECTION = 'Voice Engine Params'
+#: What stands in the shown lines and the diff views for the value of a secret column.
+HIDDEN = '(hidden)'
 
 #: The tables a trunk's rows go to, in the order the ini must hold them (a table referenced by another first).
 TABLES = ('TLSContexts', 'SIPInterface', 'ProxySet', 'ProxyIp', 'IpProfile', 'IPGroup')
+#: The tables :func:`drift` reads besides :data:`TABLES`: the network interfaces and the SRDs. A line of any other
+#: table that does not parse is skipped (:func:`parse`'s ``read``), not an error: the role does not read it.
+READ_TABLES = TABLES + ('InterfaceTable', 'SRD')
 #: The column naming each table's rows (ProxyIp rows have no name: they belong to their proxy set).
 NAME_COLUMNS = {'TLSContexts': 'Name', 'SIPInterface': 'InterfaceName', 'ProxySet': 'ProxyName',
                 'IpProfile': 'ProfileName', 'IPGroup': 'Name'}
@@ -207,14 +218,8 @@ _COLUMNS_7_4 = {
         'MiddleboxCompatMode, OcspEnable, OcspServerPrimary, OcspServerSecondary, OcspServerPort, '
         'OcspDefaultResponse, DHKeySize'
     ),
-    'SIPInterface': _columns(
-        'InterfaceName, NetworkInterface, SCTPSecondaryNetworkInterface, ApplicationType, UDPPort, TCPPort, '
-        'TLSPort, SCTPPort, AdditionalUDPPorts, AdditionalUDPPortsMode, SRDName, MessagePolicyName, '
-        'TLSContext, TLSMutualAuthentication, TCPKeepaliveEnable, ClassificationFailureResponseType, '
-        'PreClassificationManSet, EncapsulatingProtocol, MediaRealm, SBCDirectMedia, BlockUnRegUsers, '
-        'MaxNumOfRegUsers, EnableUnAuthenticatedRegistrations, UsedByRoutingServer, TopologyLocation, '
-        'PreParsingManSetName, AdmissionProfile, CallSetupRulesSetId'
-    ),
+    # the same columns in both dumps
+    'SIPInterface': _COLUMNS_7_2['SIPInterface'],
     'ProxySet': _columns(
         'ProxyName, EnableProxyKeepAlive, ProxyKeepAliveTime, ProxyLoadBalancingMethod, IsProxyHotSwap, '
         'SRDName, ClassificationInput, TLSContextName, ProxyRedundancyMode, DNSResolveMethod, '
@@ -350,8 +355,8 @@ def _index_base(value):
     if isinstance(value, Mapping):
         unknown = sorted(set(value) - set(TABLES))
         if unknown:
-            _fail('%s names %s; its keys are the tables %s' % (what, ', '.join(map(describe.show, unknown)),
-                                                              ', '.join(TABLES)))
+            named = ', '.join(map(describe.show, unknown))
+            _fail('%s names %s; its keys are the tables %s' % (what, named, ', '.join(TABLES)))
         return dict((table, _index(value.get(table, 1), '%s.%s' % (what, table))) for table in TABLES)
     number = _index(value, what)
     return dict((table, number) for table in TABLES)
@@ -371,8 +376,8 @@ def _options(options):
     merged = dict(DEFAULT_OPTIONS)
     for key, value in (options or {}).items():
         if key not in DEFAULT_OPTIONS:
-            _fail('unknown AudioCodes option %s; the options are %s' % (describe.show(key),
-                                                                       ', '.join(sorted(DEFAULT_OPTIONS))))
+            _fail('unknown AudioCodes option %s; the options are %s'
+                  % (describe.show(key), ', '.join(sorted(DEFAULT_OPTIONS))))
         if value is not None:
             merged[key] = value
     _checked(merged['host'], ('comment',), _INPUT + 'host')
@@ -560,6 +565,23 @@ def _trunk(settings, opts):
     }
 
 
+def _listeners(trunks):
+    """Refuse two trunks on one listener: each trunk gets a SIP Interface of its own, and two SIP Interfaces cannot
+    take the same port on one address (a TLS and a TCP listener are both TCP sockets). gateway.py gives every TLS
+    trunk port 5067 unless its ``gateway.tls_port`` says otherwise, so trunks sharing an address collide by
+    default."""
+    by_address = {}
+    for trunk in trunks:
+        port = trunk['listen']['port']
+        key = (trunk['listen']['address'], port)
+        if key in by_address:
+            _fail('trunks %s and %s both listen on %s port %d: each would get a SIP Interface on the same address and '
+                  'port, which the device cannot hold twice; give one of them a port of its own (gateway.tls_port, or '
+                  'gateway.tcp_port for a TCP trunk, in its sip_trunks entry) or another gateway.address'
+                  % (by_address[key], trunk['name'], key[0], port))
+        by_address[key] = trunk['name']
+
+
 def _allocate(trunks, base, taken):
     """Give every object without an index one: its requested index (refused where another row holds it), else
     the lowest free index from the table's base. ``taken`` maps each table to the indexes already used."""
@@ -620,8 +642,8 @@ def desired(settings_list, options=None):
     known = set(trunk['name'] for trunk in trunks)
     unknown = sorted(set(opts['trunks']) - known)
     if unknown:
-        _fail('%strunks names %s, not a trunk of this host (%s)' % (_INPUT, ', '.join(map(describe.show, unknown)),
-                                                                   ', '.join(sorted(known)) or 'none'))
+        named = ', '.join(map(describe.show, unknown))
+        _fail('%strunks names %s, not a trunk of this host (%s)' % (_INPUT, named, ', '.join(sorted(known)) or 'none'))
     seen = {}
     for trunk in trunks:
         key = trunk['object_name'].lower()
@@ -629,6 +651,7 @@ def desired(settings_list, options=None):
             _fail('trunks %s and %s would name their AudioCodes objects alike (%s; the device\'s names are not '
                   'case-sensitive): set %strunks[NAME].name' % (seen[key], trunk['name'], trunk['object_name'], _INPUT))
         seen[key] = trunk['name']
+    _listeners(trunks)
     _allocate(trunks, opts['index_base'], {})
     data = {
         'platform': PLATFORM,
@@ -718,24 +741,63 @@ def _ini_comments(data):
 # Layouts: what the templates write and what the drift lines are
 # ---------------------------------------------------------------------------------------------
 
-def _kept(cell):
-    """A device's cell written back as it was: a string as a device string (:func:`config_quote.audiocodes`
-    ``kept``)."""
-    if cell['kind'] == 'string':
-        return {'kind': 'kept', 'value': cell['value']}
-    return dict(cell)
+#: The kind of a cell written back verbatim: the text a device wrote for a value the quoting helper would write
+#: otherwise (a 10-digit number, an unquoted token with spaces, a single-quoted string), see :func:`_kept`.
+DEVICE_TEXT = 'device'
+
+
+def _kept(cell, raw=None):
+    """A device's cell written back exactly as the device wrote it (``raw``, the cell's text in the device's line,
+    from :func:`parse`). Where the quoting helper (:func:`config_quote.audiocodes`, a string as ``kept``) writes
+    that very text, the cell goes through it; otherwise (a number beyond 32 bits or with leading zeros, an
+    address not in its shortest form, a bare token with spaces, a single-quoted string) the cell is the device's
+    text (kind :data:`DEVICE_TEXT`), which :func:`_write_cell` writes once it reads back as the same one value.
+    Without ``raw``, the cell as the helper writes it."""
+    kept = {'kind': 'kept', 'value': cell['value']} if cell['kind'] == 'string' else dict(cell)
+    if raw is None:
+        return kept
+    try:
+        if quote(kept, 'cell') == raw:
+            return kept
+    except QuoteError:
+        pass
+    return {'kind': DEVICE_TEXT, 'value': raw}
+
+
+def _kept_row(row):
+    """The cells of a device's row, each as :func:`_kept` writes it back."""
+    raws = row.get('raw') or [None] * len(row['cells'])
+    return [_kept(cell, raw) for cell, raw in zip(row['cells'], raws)]
+
+
+def _write_cell(cell):
+    """A cell's text in an ini line: through the quoting helper, or (kind :data:`DEVICE_TEXT`) the device's own
+    text, checked to read back as exactly one value, the same text."""
+    if isinstance(cell, Mapping) and cell.get('kind') == DEVICE_TEXT:
+        raw, raws = cell.get('value'), None
+        if isinstance(raw, str) and not _LINE_BREAK.search(raw):
+            try:
+                raws = _values_raw(raw + ';', 0)[1]
+            except AudioCodesError:
+                pass
+        if raws != [raw]:
+            _fail('a value the device wrote (%d characters) does not read back as one value: it cannot be written '
+                  'back as it was' % len('%s' % raw))
+        return raw
+    return quote(cell, 'cell')
 
 
 def _row_cells(columns, owned, base=None):
-    """The cells of a row in ``columns``: the owned ones, else the device's (``base``, aligned with the same
-    columns), else the default (``$$``)."""
+    """The cells of a row in ``columns``: the owned ones, else the device's (``base``, the device's row read by
+    :func:`parse`, aligned with the same columns, each cell as the device wrote it), else the default (``$$``)."""
     by_column = dict((column.lower(), cell) for column, cell in owned.items())
+    kept = _kept_row(base) if base is not None else None
     cells = []
     for position, column in enumerate(columns):
         if column.lower() in by_column:
             cells.append(dict(by_column[column.lower()]))
-        elif base is not None:
-            cells.append(_kept(base[position]))
+        elif kept is not None:
+            cells.append(kept[position])
         else:
             cells.append(_default())
     return cells
@@ -776,7 +838,8 @@ def ini_layout(data, rows=None, columns=None, params=None, comments=None, keep=(
 def ini_lines(layout, markers=True):
     """The lines of an incremental ini laid out by :func:`ini_layout`: comments, each params section and its
     parameters, then each table (title, FORMAT line, rows, end mark); each trunk's rows between
-    ``; #@trunk NAME`` and ``; #@end`` (without ``markers``, bare). The templates write the same lines."""
+    ``; #@trunk NAME`` and ``; #@end`` (:data:`config_sections.BEGIN` and ``END`` behind ``;``; without
+    ``markers``, bare). The templates write the same lines."""
     lines = ['; ' + quote(comment, 'comment') for comment in layout['comments']]
     if lines:
         lines.append('')
@@ -787,7 +850,7 @@ def ini_lines(layout, markers=True):
                 lines.append('')
             section = param['section']
             lines.append('[%s]' % quote(section, 'comment'))
-        lines.append('%s = %s' % (quote(param['name'], 'name'), quote(param['cell'], 'cell')))
+        lines.append('%s = %s' % (quote(param['name'], 'name'), _write_cell(param['cell'])))
     if layout['params']:
         lines.append('')
     for table in layout['tables']:
@@ -796,12 +859,12 @@ def ini_lines(layout, markers=True):
         lines.append('FORMAT Index = %s;' % ', '.join(quote(column, 'name') for column in table['columns']))
         for trunk in table['trunks']:
             if markers:
-                lines.append('; #@trunk %s' % quote(trunk['name'], 'comment'))
+                lines.append('; %s%s' % (config_sections.BEGIN, quote(trunk['name'], 'comment')))
             for row in trunk['rows']:
                 lines.append('%s %s = %s;' % (name, quote(row['index'], 'index'),
-                                              ', '.join(quote(cell, 'cell') for cell in row['cells'])))
+                                              ', '.join(_write_cell(cell) for cell in row['cells'])))
             if markers:
-                lines.append('; #@end')
+                lines.append('; ' + config_sections.END)
         lines.append('[ \\%s ]' % name)
         lines.append('')
     while lines and lines[-1] == '':
@@ -861,8 +924,8 @@ def cli_lines(layout):
     if lines:
         lines.append('')
     for block in layout['blocks']:
-        lines.append(quote(block['mode'].split(' ')[0], 'cli_word') + ' ' + quote(block['mode'].split(' ')[1],
-                                                                                    'cli_word'))
+        command, mode = block['mode'].split(' ')[:2]
+        lines.append(quote(command, 'cli_word') + ' ' + quote(mode, 'cli_word'))
         for sub in block['host_wide']:
             lines.append(' ' + ' '.join(quote(word, 'cli_word') for word in sub['submode'].split(' ')))
             for setting in sub['settings']:
@@ -872,7 +935,7 @@ def cli_lines(layout):
             lines.append(' exit')
         for table in block['tables']:
             for trunk in table['trunks']:
-                lines.append('; #@trunk %s' % quote(trunk['name'], 'cli_comment'))
+                lines.append('; %s%s' % (config_sections.BEGIN, quote(trunk['name'], 'cli_comment')))
                 for row in trunk['rows']:
                     lines.append(' %s %s' % (quote(row['command'], 'cli_word'), quote(row['index'], 'cli_index')))
                     for setting in row['settings']:
@@ -880,7 +943,7 @@ def cli_lines(layout):
                                                   quote(setting['cell']['value'], setting['cell']['kind'])))
                     lines.append('  activate')
                     lines.append(' exit')
-                lines.append('; #@end')
+                lines.append('; ' + config_sections.END)
         lines.append('exit')
     return lines
 
@@ -898,8 +961,10 @@ _PARAM = re.compile(r'([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*)\Z')
 _INT_TOKEN = re.compile(r'-?[0-9]{1,10}\Z')
 
 
-def _parse_fail(number, line, reason):
-    _fail('the device ini, line %d (%s): %s' % (number, describe.show(line), reason))
+def _parse_fail(number, reason):
+    """Refuse a device ini line, naming its number and the reason only: the line itself may hold a secret (a table
+    of users or SNMP communities), so it is never repeated."""
+    _fail('the device ini, line %d: %s' % (number, reason))
 
 
 def _token_cell(token):
@@ -912,43 +977,52 @@ def _token_cell(token):
     return {'kind': 'bare', 'value': token}
 
 
-def _values(text, number, line):
+def _values(text, number):
     """The cells of a data line after its ``=``: quoted strings (which may hold ``,`` and ``;``) and bare
     tokens, separated by ``,``, ended by ``;``; after it only a comment."""
-    cells = []
+    return _values_raw(text, number)[0]
+
+
+def _values_raw(text, number):
+    """:func:`_values`, and beside each cell its text exactly as the line holds it (quotes included, the spaces
+    around it left out): what a row rewrite writes back for a cell the settings do not own."""
+    cells, raws = [], []
     position, size = 0, len(text)
     while True:
         while position < size and text[position] in ' \t':
             position += 1
+        start = position
         if position < size and text[position] in '"\'':
             mark = text[position]
             end = text.find(mark, position + 1)
             if end < 0:
-                _parse_fail(number, line, 'a quoted value is not closed')
+                _parse_fail(number, 'a quoted value is not closed')
             cells.append(_string(text[position + 1:end]))
             position = end + 1
+            raws.append(text[start:position])
         else:
             end = position
             while end < size and text[end] not in ',;"\'':
                 end += 1
             token = text[position:end].strip()
             if not token:
-                _parse_fail(number, line, 'an empty value')
+                _parse_fail(number, 'an empty value')
             cells.append(_token_cell(token))
+            raws.append(token)
             position = end
         while position < size and text[position] in ' \t':
             position += 1
         if position >= size:
-            _parse_fail(number, line, 'a data line ends with ";"')
+            _parse_fail(number, 'a data line ends with ";"')
         if text[position] == ',':
             position += 1
             continue
         if text[position] == ';':
             rest = text[position + 1:].strip()
             if rest and not rest.startswith(';'):
-                _parse_fail(number, line, 'text after the ";" that ends the line')
-            return cells
-        _parse_fail(number, line, 'a value is followed by %s, not "," or ";"' % describe.show(text[position]))
+                _parse_fail(number, 'text after the ";" that ends the line')
+            return cells, raws
+        _parse_fail(number, 'a value is followed by %s, not "," or ";"' % describe.show(text[position]))
 
 
 def _without_comment(text):
@@ -965,45 +1039,51 @@ def _without_comment(text):
     return text.strip()
 
 
-def _format_columns(table, index_word, text, number, line):
+def _format_columns(table, index_word, text, number):
     text = text.strip()
     if not text.endswith(';'):
-        _parse_fail(number, line, 'a FORMAT line ends with ";"')
+        _parse_fail(number, 'a FORMAT line ends with ";"')
     columns = [column.strip() for column in text[:-1].split(',')]
     prefixed = index_word.lower() == ('%s_index' % table).lower()
     if not prefixed and index_word.lower() != 'index':
-        _parse_fail(number, line, 'a FORMAT line starts with "FORMAT Index =" or "FORMAT %s_Index ="' % table)
+        _parse_fail(number, 'a FORMAT line starts with "FORMAT Index =" or "FORMAT %s_Index ="' % table)
     result = []
     for column in columns:
         if prefixed:
             if not column.lower().startswith(table.lower() + '_'):
-                _parse_fail(number, line, 'column %s lacks the prefix %s_ of the index'
+                _parse_fail(number, 'column %s lacks the prefix %s_ of the index'
                             % (describe.show(column), table))
             column = column[len(table) + 1:]
         if not _WORD.match(column):
-            _parse_fail(number, line, 'a column name is %s' % describe.show(column))
+            _parse_fail(number, 'a column name is %s' % describe.show(column))
         result.append(column)
     lowered = [column.lower() for column in result]
     if len(set(lowered)) != len(lowered):
-        _parse_fail(number, line, 'a column is named twice')
+        _parse_fail(number, 'a column is named twice')
     return result, prefixed
 
 
-def parse(text):
+def parse(text, read=None):
     """A full ini file (``GET /api/v1/files/ini``), or an incremental one, to data.
 
     Returns ``{params: [{section, name, raw, cell, line}], tables: [{name, columns, prefixed, rows: [{index,
-    cells, line}], line}]}``: individual parameters with their section (``[SIP Params]``) and raw value (a
-    cell when it is one token); tables in file order, each with its FORMAT line's columns (the short form
-    ``FORMAT Index = Name, ...;`` or the prefixed ``FORMAT Table_Index = Table_Name, ...;``, prefixes removed)
-    and its rows' cells (``{kind: string|int|ip|bare|default, value}``). ``;`` lines are comments; quoted
-    values may hold ``,`` and ``;``. Raises :class:`AudioCodesError` naming the line for what is not an ini
-    file: a row outside a table or before its FORMAT line, a row with more or fewer values than the FORMAT
-    line has columns, an index given twice, a table not closed by ``[ \\Table ]``.
+    cells, raw, line}], line}], skipped: [{line, table}]}``: individual parameters with their section
+    (``[SIP Params]``) and raw value (a cell when it is one token); tables in file order, each with its FORMAT
+    line's columns (the short form ``FORMAT Index = Name, ...;`` or the prefixed ``FORMAT Table_Index = Table_Name,
+    ...;``, prefixes removed) and its rows' cells (``{kind: string|int|ip|bare|default, value}``), each cell's text
+    as the line holds it beside (``raw``). ``;`` lines are comments; quoted values may hold ``,`` and ``;``.
+
+    Raises :class:`AudioCodesError` naming the line's number and the reason (never the line: it may hold a secret)
+    for what is not an ini file: a row outside a table or before its FORMAT line, a row with more or fewer values
+    than the FORMAT line has columns, an index given twice, a table not closed by ``[ \\Table ]``. With ``read``
+    (table names), only those tables are read so strictly: a line of another table, or outside any table, that does
+    not parse is skipped and listed in ``skipped`` (a broken FORMAT line skips its table's rows too); the titles and
+    end marks of every table must still be in order.
     """
     if not isinstance(text, str):
         _fail('the device ini is %s, not text' % describe.type_name(text))
-    params, tables = [], []
+    strict = None if read is None else set(name.lower() for name in read)
+    params, tables, skipped = [], [], []
     section, table = None, None
     for number, raw in enumerate(_LINE_BREAK.split(text.lstrip(u'\ufeff')), 1):
         line = raw.strip()
@@ -1015,54 +1095,83 @@ def parse(text):
             if closing:
                 if table is None or name.lower() != table['name'].lower():
                     open_now = 'no table is open' if table is None else 'table %s is open' % table['name']
-                    _parse_fail(number, line, 'it closes %s, but %s' % (describe.show(name), open_now))
+                    _parse_fail(number, 'it closes %s, but %s' % (describe.show(name), open_now))
                 table = None
             elif table is not None:
-                _parse_fail(number, line, 'table %s is not closed ([ \\%s ])' % (table['name'], table['name']))
+                _parse_fail(number, 'table %s is not closed ([ \\%s ])' % (table['name'], table['name']))
             elif _WORD.match(name):
-                if any(known['name'].lower() == name.lower() for known in tables):
-                    _parse_fail(number, line, 'table %s appears twice' % name)
+                lenient = strict is not None and name.lower() not in strict
+                if not lenient and any(known['name'].lower() == name.lower() for known in tables):
+                    _parse_fail(number, 'table %s appears twice' % name)
                 table = {'name': name, 'columns': None, 'prefixed': False, 'rows': [], 'line': number}
+                if lenient:
+                    table['lenient'] = True
                 tables.append(table)
             else:
                 section = name
             continue
         if table is not None:
-            form = _FORMAT.match(line)
-            if form:
-                if table['columns'] is not None:
-                    _parse_fail(number, line, 'a second FORMAT line in table %s' % table['name'])
-                table['columns'], table['prefixed'] = _format_columns(table['name'], form.group(1), form.group(2),
-                                                                      number, line)
-                continue
-            row = _ROW.match(line)
-            if not row or row.group(1).lower() != table['name'].lower():
-                _parse_fail(number, line, 'not a row of table %s' % table['name'])
-            if table['columns'] is None:
-                _parse_fail(number, line, 'a row before the FORMAT line of table %s' % table['name'])
-            index = int(row.group(2))
-            if any(known['index'] == index for known in table['rows']):
-                _parse_fail(number, line, 'row %d of table %s is given twice' % (index, table['name']))
-            cells = _values(row.group(3), number, line)
-            if len(cells) != len(table['columns']):
-                _parse_fail(number, line, 'row %d of table %s has %d values, its FORMAT line %d columns'
-                            % (index, table['name'], len(cells), len(table['columns'])))
-            table['rows'].append({'index': index, 'cells': cells, 'line': number})
+            try:
+                _table_line(table, line, number)
+            except AudioCodesError:
+                if not table.get('lenient'):
+                    raise
+                skipped.append({'line': number, 'table': table['name']})
             continue
-        param = _PARAM.match(line)
-        if not param:
-            _parse_fail(number, line, 'neither a parameter, a table nor a comment')
-        raw_value = _without_comment(param.group(2))
         try:
-            cells = _values(raw_value + ';', number, line)
+            params.append(_param_line(section, line, number))
         except AudioCodesError:
-            cells = []
-        params.append({'section': section, 'name': param.group(1), 'raw': raw_value,
-                       'cell': cells[0] if len(cells) == 1 else None, 'line': number})
+            if strict is None:
+                raise
+            skipped.append({'line': number, 'table': None})
     if table is not None:
         _fail('the device ini ends inside table %s (line %d): no [ \\%s ]'
               % (table['name'], table['line'], table['name']))
-    return {'params': params, 'tables': tables}
+    for found in tables:
+        found.pop('lenient', None)
+        found.pop('broken', None)
+    return {'params': params, 'tables': tables, 'skipped': skipped}
+
+
+def _table_line(table, line, number):
+    """Read one line inside ``table``: its FORMAT line, or a row."""
+    form = _FORMAT.match(line)
+    if form:
+        if table['columns'] is not None or table.get('broken'):
+            _parse_fail(number, 'a second FORMAT line in table %s' % table['name'])
+        try:
+            table['columns'], table['prefixed'] = _format_columns(table['name'], form.group(1), form.group(2), number)
+        except AudioCodesError:
+            table['broken'] = True
+            raise
+        return
+    row = _ROW.match(line)
+    if not row or row.group(1).lower() != table['name'].lower():
+        _parse_fail(number, 'not a row of table %s' % table['name'])
+    if table['columns'] is None:
+        _parse_fail(number, 'a row before the FORMAT line of table %s' % table['name'])
+    index = int(row.group(2))
+    if any(known['index'] == index for known in table['rows']):
+        _parse_fail(number, 'row %d of table %s is given twice' % (index, table['name']))
+    cells, raws = _values_raw(row.group(3), number)
+    if len(cells) != len(table['columns']):
+        _parse_fail(number, 'row %d of table %s has %d values, its FORMAT line %d columns'
+                    % (index, table['name'], len(cells), len(table['columns'])))
+    table['rows'].append({'index': index, 'cells': cells, 'raw': raws, 'line': number})
+
+
+def _param_line(section, line, number):
+    """An individual parameter's line (``Name = value``)."""
+    param = _PARAM.match(line)
+    if not param:
+        _parse_fail(number, 'neither a parameter, a table nor a comment')
+    raw_value = _without_comment(param.group(2))
+    try:
+        cells = _values(raw_value + ';', number)
+    except AudioCodesError:
+        cells = []
+    return {'section': section, 'name': param.group(1), 'raw': raw_value,
+            'cell': cells[0] if len(cells) == 1 else None, 'line': number}
 
 
 def _table(parsed, name):
@@ -1126,7 +1235,9 @@ def _desired_data(data):
 
 
 def _check_device(data, parsed, notes):
-    """What the device's ini must agree with before a row is compared: the firmware's TLS columns, the SRD."""
+    """What the device's ini must agree with before a row is compared: the firmware's TLS columns (where it has a
+    TLSContexts table with a FORMAT line), and the SRD - only where the ini has an ``SRD`` table with a ``Name``
+    column and rows: a device ini without one is not checked for the SRD."""
     contexts = _table(parsed, 'TLSContexts')
     if contexts is not None and contexts['columns'] is not None:
         has_tls13 = _column(contexts, 'ServerCipherTLS13String') is not None
@@ -1232,26 +1343,38 @@ def _write_rows(data, trunk, obj, columns):
     if missing:
         _fail('trunk %s: the device\'s %s table has no column %s: not a firmware this platform knows (%sfirmware is '
               '%s)' % (trunk['name'], obj['table'], ', '.join(missing), _INPUT, data['firmware']))
-    base = obj['device_row']['cells'] if obj['device_row'] is not None else None
-    return _row_cells(columns, obj['owned'], base)
+    return _row_cells(columns, obj['owned'], obj['device_row'])
 
 
 def drift(desired_data, running_text):
     """The difference between what :func:`desired` returned and a device's full ini (``GET /api/v1/files/ini``).
 
-    Returns ``{platform, host, changed, trunks: [{name, status, differences, lines, notes}], host_wide:
-    {differences, lines}, lines, before, after, notes}``: per trunk ``unchanged``, ``drifted`` (each
-    ``{object: 'TABLE INDEX', setting: COLUMN, before, after}`` that differs; an object missing on the device
-    has ``before`` null) or ``missing`` (none of its objects on the device), and the incremental ini lines that
-    put it right; host-wide, ``EnableMediaSecurity``. ``lines`` is the whole incremental ini to send (only the
-    rows that differ, each in the device's own columns, the columns the settings do not own kept as the device
-    has them, ``$$`` in a new row), ``before`` and ``after`` the device's and the desired rows as ini text, each
-    trunk's between ``#@trunk NAME`` and ``#@end``. A ProxyIp row of a trunk's proxy set other than its own is
-    drift no line can remove (an incremental ini cannot delete a row): it is reported, and stays.
+    Returns ``{platform, host, changed, trunks: [{name, status, differences, lines, shown_lines, notes,
+    unfixable}], host_wide: {differences, lines}, lines, shown_lines, before, after, notes}``: per trunk
+    ``unchanged``, ``drifted`` (each ``{object: 'TABLE INDEX', setting: COLUMN, before, after}`` that differs; an
+    object missing on the device has ``before`` null) or ``missing`` (none of its objects on the device), and the
+    incremental ini lines that put it right; host-wide, ``EnableMediaSecurity``. ``lines`` is the whole incremental
+    ini to send (only the rows that differ, each in the device's own columns, the columns the settings do not own
+    kept exactly as the device wrote them, ``$$`` in a new row). Those kept columns include an IP Group's obscured
+    passwords (``$1$...``): ``shown_lines`` are the same lines with the value of every secret column (see
+    :func:`_secret`) replaced by ``(hidden)``, for anything a log or a callback may show (the action
+    ``voip.trunk_security.sbc_drift`` returns them as its ``lines``); send ``lines``, show ``shown_lines``.
+    ``before`` and ``after`` are the device's and the desired rows as ini text, each trunk's between
+    ``#@trunk NAME`` and ``#@end``, secret columns hidden the same way.
+
+    A ProxyIp row of a trunk's proxy set other than its own is drift no line can remove (an incremental ini cannot
+    delete a row): it is reported among the trunk's differences, and its note stands in the trunk's ``unfixable``
+    (empty where every difference has its line), for the caller to stop before sending anything.
+
+    Lines of the device's ini outside the tables this platform reads (:data:`READ_TABLES`) that do not parse are
+    skipped, with a note naming their numbers.
     """
     data = _desired_data(desired_data)
-    parsed = parse(running_text)
+    parsed = parse(running_text, read=READ_TABLES)
     notes = list(data.get('notes') or [])
+    if parsed['skipped']:
+        notes.append('the device ini\'s line(s) %s, outside the tables the role reads, did not parse and were skipped'
+                     % ', '.join('%d' % entry['line'] for entry in parsed['skipped']))
     _check_device(data, parsed, notes)
     for trunk in data['trunks']:
         _resolve_interface(trunk, parsed)
@@ -1259,7 +1382,7 @@ def drift(desired_data, running_text):
     columns = dict((table, _columns_of(data, parsed, table)) for table in TABLES)
     changed_rows, after_rows, before_rows, results = {}, {}, {}, []
     for trunk in data['trunks']:
-        differences, found, trunk_notes = [], 0, list(trunk.get('notes') or [])
+        differences, found, trunk_notes, unfixable = [], 0, list(trunk.get('notes') or []), []
         for obj in trunk['objects']:
             table = _table(parsed, obj['table'])
             cells = _write_rows(data, trunk, obj, columns[obj['table']])
@@ -1273,7 +1396,7 @@ def drift(desired_data, running_text):
                 changed_rows.setdefault(key, []).append((obj['index'], cells))
                 continue
             found += 1
-            before_rows.setdefault(key, []).append((row['index'], [_kept(cell) for cell in row['cells']]))
+            before_rows.setdefault(key, []).append((row['index'], _kept_row(row)))
             differs = [{'object': where, 'setting': column, 'before': _text(_value(table, row, column)),
                         'after': _text(cell)}
                        for column, cell in obj['owned'].items() if not _same(column, cell, _value(table, row, column))]
@@ -1286,33 +1409,35 @@ def drift(desired_data, running_text):
                                _text(_value(proxy_ips, row, 'TransportType')))
             differences.append({'object': 'ProxyIp %d' % row['index'], 'setting': 'row', 'before': shown,
                                 'after': None})
-            before_rows.setdefault((trunk['name'], 'ProxyIp'), []).append(
-                (row['index'], [_kept(cell) for cell in row['cells']]))
-            trunk_notes.append('ProxyIp row %d (%s) is another address of proxy set %s: remove it on the device '
-                               '(an incremental ini cannot delete a row)' % (row['index'], shown, trunk['object_name']))
+            before_rows.setdefault((trunk['name'], 'ProxyIp'), []).append((row['index'], _kept_row(row)))
+            note = ('ProxyIp row %d (%s) is another address of proxy set %s: remove it on the device (an incremental '
+                    'ini cannot delete a row)' % (row['index'], shown, trunk['object_name']))
+            trunk_notes.append(note)
+            unfixable.append(note)
         status = 'missing' if found == 0 else ('drifted' if differences else 'unchanged')
         own = dict((key, value) for key, value in changed_rows.items() if key[0] == trunk['name'])
         results.append({'name': trunk['name'], 'status': status, 'differences': differences,
                         'lines': ini_lines(ini_layout(data, own, columns, params=[]), markers=False),
-                        'notes': trunk_notes})
-    host_differences, params = [], []
+                        'shown_lines': ini_lines(ini_layout(data, _masked(own, columns), columns, params=[]),
+                                                 markers=False),
+                        'notes': trunk_notes, 'unfixable': unfixable})
+    host_differences, params, before_params = [], [], []
     if data['media_security']:
         found = _param(parsed, MEDIA_SECURITY_PARAMETER)
         if found is None or not _same(MEDIA_SECURITY_PARAMETER, _int(1), found['cell']):
             host_differences.append({'object': MEDIA_SECURITY_SECTION, 'setting': MEDIA_SECURITY_PARAMETER,
                                      'before': None if found is None else found['raw'], 'after': '1'})
             params = _params(data)
-    before_params = []
-    if data['media_security']:
-        found = _param(parsed, MEDIA_SECURITY_PARAMETER)
         if found is not None:
-            cell = found['cell'] or {'kind': 'bare', 'value': found['raw']}
-            before_params = [{'section': MEDIA_SECURITY_SECTION, 'name': MEDIA_SECURITY_PARAMETER, 'cell': _kept(cell)}]
-    lines = ini_lines(ini_layout(data, changed_rows, columns, params=params))
+            before_params = [{'section': MEDIA_SECURITY_SECTION, 'name': MEDIA_SECURITY_PARAMETER,
+                              'cell': _param_view(found)}]
+    changed = bool(host_differences) or any(result['status'] != 'unchanged' for result in results)
+    lines = ini_lines(ini_layout(data, changed_rows, columns, params=params)) if changed else []
+    shown_lines = ini_lines(ini_layout(data, _masked(changed_rows, columns), columns, params=params)) \
+        if changed else []
     shown = set(table for _trunk, table in list(before_rows) + list(after_rows))
     before = ini_lines(ini_layout(data, _masked(before_rows, columns), columns, params=before_params, keep=shown))
     after = ini_lines(ini_layout(data, _masked(after_rows, columns), columns, params=_params(data), keep=shown))
-    changed = bool(host_differences) or any(result['status'] != 'unchanged' for result in results)
     return {
         'platform': PLATFORM,
         'host': data['host'],
@@ -1320,21 +1445,42 @@ def drift(desired_data, running_text):
         'trunks': results,
         'host_wide': {'differences': host_differences,
                       'lines': ini_lines(ini_layout(data, {}, columns, params=params))},
-        'lines': lines if changed else [],
+        'lines': lines,
+        'shown_lines': shown_lines,
         'before': _text_of(before),
         'after': _text_of(after),
         'notes': notes,
     }
 
 
+def _param_view(found):
+    """A device's individual parameter as the ``before`` view shows it: as the device wrote it where it is one value,
+    else its text as a string (or, where even that cannot be written, a placeholder saying so): a view never fails
+    on what the device holds."""
+    if found['cell'] is not None:
+        return _kept(found['cell'], found['raw'])
+    try:
+        quote(found['raw'], 'kept')
+        return {'kind': 'kept', 'value': found['raw']}
+    except QuoteError:
+        return {'kind': 'kept', 'value': '(a value of %d characters that an ini line cannot show)' % len(found['raw'])}
+
+
+def _secret(column):
+    """Whether a column holds a secret whose value is never shown: the IP Group's ``Password`` (7.2) and
+    ``PasswordAsClient`` / ``PasswordAsServer`` (7.4), which devices dump obscured (``$1$...``), and any other
+    column named like a password or a secret."""
+    lowered = column.lower()
+    return 'password' in lowered or 'secret' in lowered
+
 
 def _masked(rows, columns):
-    """Rows for the views, a password column's value (IP Groups keep the device's obscured passwords) hidden: the
-    views become the ``--diff`` output, the lines sent are not masked."""
+    """Rows for what may be shown (the views, which become the ``--diff`` output, and ``shown_lines``), the value of
+    each secret column (:func:`_secret`) replaced by :data:`HIDDEN`: the lines sent are not masked."""
     masked = {}
     for (trunk, table), entries in rows.items():
-        secret = [position for position, column in enumerate(columns[table]) if 'password' in column.lower()]
-        masked[(trunk, table)] = [(index, [{'kind': 'kept', 'value': '(hidden)'} if position in secret else cell
+        secret = [position for position, column in enumerate(columns[table]) if _secret(column)]
+        masked[(trunk, table)] = [(index, [{'kind': 'kept', 'value': HIDDEN} if position in secret else cell
                                            for position, cell in enumerate(cells)]) for index, cells in entries]
     return masked
 
@@ -1344,15 +1490,19 @@ def _text_of(lines):
 
 
 # ---------------------------------------------------------------------------------------------
-# A device, as the vendor documents it: applying an incremental ini
+# A device, as this module assumes it behaves: applying an incremental ini (used by the tests only)
 # ---------------------------------------------------------------------------------------------
 
 def merge(running_text, incremental_text):
     """The full ini a device would dump after loading ``incremental_text`` (``PUT /api/v1/files/ini/incremental``)
-    onto ``running_text``, as the vendor documents it: each parameter given is set; each row given replaces the
-    row of the same table and index, the columns its FORMAT line leaves out taking their default (written ``$$``
-    here: the real default is the device's to know); rows and tables not given stay as they are. A column the
-    device's table does not have is an error (a device refuses such a file). For tests: it stands for a device."""
+    onto ``running_text``, as this module assumes a device does it: each parameter given is set; each row given
+    replaces the row of the same table and index, the columns its FORMAT line leaves out taking their default
+    (written ``$$`` here: the real default is the device's to know); rows and tables not given stay as they are. A
+    column the device's table does not have is an error (a device refuses such a file). The defaults rule is
+    documented for full ini files (older manuals); for incremental ones it is inferred, not confirmed.
+
+    Only the tests use it (the unit tests, and the integration test's stand-in device): nothing in the role
+    calls it."""
     base, change = parse(running_text), parse(incremental_text)
     for param in change['params']:
         known = _param(base, param['name'])
@@ -1371,19 +1521,21 @@ def merge(running_text, incremental_text):
                 _fail('the incremental ini names column %s, which the device\'s %s table does not have'
                       % (describe.show(column), table['name']))
         for row in table['rows']:
-            cells = []
+            cells, raws = [], []
             for column in target['columns']:
                 given = _column(table, column)
                 cells.append(row['cells'][given] if given is not None else _default())
+                raws.append(row['raw'][given] if given is not None else AUDIOCODES_DEFAULT)
             target['rows'] = [known for known in target['rows'] if known['index'] != row['index']]
-            target['rows'].append({'index': row['index'], 'cells': cells, 'line': 0})
+            target['rows'].append({'index': row['index'], 'cells': cells, 'raw': raws, 'line': 0})
             target['rows'].sort(key=lambda known: known['index'])
     return dump(base)
 
 
 def dump(parsed):
     """:func:`parse`'s data as a full ini file, the way devices write theirs (params by section, then each table
-    with its short FORMAT line); every cell through the quoting helper."""
+    with its short FORMAT line); every cell as :func:`_kept` writes a device's cell back. Only the tests use it,
+    through :func:`merge`."""
     lines = []
     section = None
     for param in parsed['params']:
@@ -1402,6 +1554,6 @@ def dump(parsed):
         lines.append('FORMAT Index = %s;' % ', '.join(quote(column, 'name') for column in table['columns'] or ()))
         for row in table['rows']:
             lines.append('%s %s = %s;' % (name, quote(row['index'], 'index'),
-                                          ', '.join(quote(_kept(cell), 'cell') for cell in row['cells'])))
+                                          ', '.join(_write_cell(cell) for cell in _kept_row(row))))
         lines.extend(['', '[ \\%s ]' % name, '', ''])
     return '\n'.join(lines)

@@ -13,11 +13,13 @@ Everything that decides lives here, in pure Python:
   Where a release cannot express what a trunk needs, it refuses, naming the trunk, the setting and the
   release that can; it never renders a weaker configuration. What the device does regardless of its
   configuration is said in a note.
-* :func:`parse` - ``show running-config`` to its blocks (parents and children), certificate chains and
-  banners left out.
+* :func:`parse` - ``show running-config`` to its blocks (parents and children), certificate chains,
+  banners and macro bodies left out.
 * :func:`drift` - the desired blocks against a running configuration: per trunk unchanged / drifted /
   missing, each differing child with its value before and after, and the exact lines (``no`` lines for
   what must go) that put it right, block by block for ``cisco.ios.ios_config`` (``parents`` + ``lines``).
+  An object at one of the role's tags or dial peers is taken as the role's only with proof (the
+  descriptions the role writes, :func:`_check_router`); otherwise drift refuses, naming it.
 
 Every value written goes through :func:`..config_quote.ios`, which the role's template uses too (filter
 ``voip.trunk_security.ios_quote``): the rendered file and the lines sent to a device are the same text.
@@ -38,7 +40,7 @@ import re
 
 from collections.abc import Mapping, Sequence
 
-from ansible_collections.voip.trunk_security.plugins.module_utils import describe
+from ansible_collections.voip.trunk_security.plugins.module_utils import config_sections, describe
 from ansible_collections.voip.trunk_security.plugins.module_utils.config_quote import QuoteError, ios, ip_address
 from ansible_collections.voip.trunk_security.plugins.module_utils.platforms import PlatformError
 
@@ -67,8 +69,10 @@ IOS_NON_SECURE_PORT = 5060
 #: A destination pattern no dialled number matches: the outbound dial peer is operational but takes no call
 #: until the operator routes to it (a ``destination dpg`` on their own inbound dial peer, say).
 DEFAULT_DESTINATION_PATTERN = 'BAD.BAD'
-#: The trunk name grammar of the ``! #@trunk NAME`` markers (config_sections).
-_TRUNK_NAME = re.compile(r'[A-Za-z0-9_.-]{1,64}\Z')
+#: The description of the host-wide ``voice class tls-profile`` (at ``mediation_gateway_cube_tag_base``): the
+#: role's mark on it, as ``NAME`` is on a trunk's profile and ``NAME outbound`` / ``NAME inbound`` on its dial
+#: peers. A trunk name has no space, so no trunk's description can be this one.
+HOST_DESCRIPTION = 'voip.trunk_security host-wide'
 
 DEFAULT_OPTIONS = {
     'host': 'cube',
@@ -83,6 +87,7 @@ DEFAULT_OPTIONS = {
     'srtp_suites': list(SRTP_SUITES),
     'secure_port': None,
     'non_secure_port': None,
+    'manage_default_signaling': False,
 }
 #: What ``mediation_gateway_cube_trunks.NAME`` may set.
 TRUNK_OPTIONS = ('tag', 'outbound_dial_peer', 'inbound_dial_peer', 'interface', 'destination_pattern', 'ca_trustpoint')
@@ -100,6 +105,10 @@ MANAGED = {
 #: Settings changed by removing the old line first: ``srtp`` after ``srtp fallback`` might keep the fallback
 #: (IOS keeps one srtp line, but whether a plain ``srtp`` clears the keyword is not documented).
 REPLACE_BY_REMOVAL = ('srtp',)
+#: The entries of an ordered list (``voice class srtp-crypto`` / ``crypto N``, ``voice class tls-cipher`` /
+#: ``cipher N``): when the order changes, every differing entry is removed before the new ones are written, since
+#: IOS may refuse a suite already present at another index (not confirmed either way).
+_INDEXED = re.compile(r'(?:crypto|cipher) \d+\Z')
 
 # How a child line names its setting (after :func:`canonical`): the first match's group; else the whole line.
 _KEYS = [re.compile(pattern) for pattern in (
@@ -116,11 +125,16 @@ _KEYS = [re.compile(pattern) for pattern in (
     r'(incoming uri (?:via|from|to|request))(?: |$)',
     r'(voice-class sip (?:tenant|srtp-crypto))(?: |$)',
     r'(session (?:target|transport|protocol))(?: |$)',
-    r'(srtp)(?: |$)',
+    r'(srtp)(?: (?:fallback|pass-thru))?$',
     r'(description|destination-pattern|trustpoint|client-vtp|tls-profile|cipher|host|sni send|srtp-crypto)(?: |$)',
 )]
 _MASK_FORM = re.compile(r'(crypto signaling remote-addr \S+) (\d+\.\d+\.\d+\.\d+)(?=$| )')
 _PREFIX_FORM = re.compile(r'(crypto signaling remote-addr [^\s/]+) ?/(\d+)(?=$| )')
+_IPV6_FORM = re.compile(r'ipv6:\[([0-9A-Fa-f:.]+)\]')
+#: ``banner TYPE DELIMITER``: the types IOS prints (a ``banner DELIMITER`` without one is a motd banner).
+_BANNER_TYPES = ('motd', 'exec', 'login', 'incoming', 'slip-ppp', 'prompt-timeout', 'config-save')
+#: A tab in an indentation advances to the next multiple of this, as a terminal shows it.
+TAB_WIDTH = 8
 
 
 class CubeError(PlatformError):
@@ -149,6 +163,9 @@ def _options(options):
             raise CubeError('unknown option %r; known options: %s' % (key, ', '.join(sorted(DEFAULT_OPTIONS))))
         if value is not None or key in ('trustpoint', 'ca_trustpoint', 'secure_port', 'non_secure_port'):
             merged[key] = value
+    if not isinstance(merged['manage_default_signaling'], bool):
+        raise CubeError('mediation_gateway_cube_manage_default_signaling is true or false, not %s'
+                        % describe.show(merged['manage_default_signaling']))
     release = merged['release']
     if isinstance(release, (int, float)) and not isinstance(release, bool):
         release = '%s' % release
@@ -179,7 +196,7 @@ def _options(options):
         if parsed is None:
             raise CubeError('mediation_gateway_cube_interfaces: the key %s is not an IP address (it maps a listen '
                             'address to the interface holding it)' % describe.show(address))
-        interfaces[parsed] = _q(name, 'name', 'mediation_gateway_cube_interfaces[%s]' % address)
+        interfaces[parsed] = _q(name, 'interface', 'mediation_gateway_cube_interfaces[%s]' % address)
     merged['interfaces'] = interfaces
     return merged
 
@@ -209,8 +226,8 @@ def _before(release, other):
 def _refuse(trunk, setting, problem, release_needed=None, instead=None):
     message = "trunk '%s': %s %s" % (trunk, setting, problem)
     if release_needed:
-        message += '; that needs %s or later (mediation_gateway_cube_release: %r)' % (RELEASE_NAMES[release_needed],
-                                                                                         release_needed)
+        message += ('; that needs %s or later (mediation_gateway_cube_release: %r)'
+                    % (RELEASE_NAMES[release_needed], release_needed))
     if instead:
         message += '; or %s' % instead
     raise CubeError(message)
@@ -231,10 +248,10 @@ def desired(settings_list, options=None):
     (:func:`ansible_collections.voip.trunk_security.plugins.module_utils.gateway.settings_all`); ``options`` the
     ``mediation_gateway_cube_*`` role inputs without the prefix (:data:`DEFAULT_OPTIONS`).
 
-    Returns ``{platform, host, release, host_wide: {before_trunks: [block], after_trunks: [block]}, trunks:
-    [{name, tag, dial_peers: {outbound, inbound}, transport, srtp_mode, tenant, own_listener, interface,
-    next_hop, blocks: [block], notes}], notes, report}`` (``report``: every note, host-wide and per trunk, as
-    one line each); the blocks of ``before_trunks``, then each trunk's, then
+    Returns ``{platform, host, release, tag_base, manage_default_signaling, host_wide: {before_trunks: [block],
+    after_trunks: [block]}, trunks: [{name, tag, dial_peers: {outbound, inbound}, transport, srtp_mode, tenant,
+    own_listener, interface, next_hop, blocks: [block], notes}], notes, report}`` (``report``: every note,
+    host-wide and per trunk, as one line each); the blocks of ``before_trunks``, then each trunk's, then
     ``after_trunks`` are the configuration in the order the device must take it. Raises :class:`CubeError`.
     """
     opts = _options(options)
@@ -245,7 +262,7 @@ def desired(settings_list, options=None):
     settings_list = list(settings_list)
     names = [s.get('name') if isinstance(s, Mapping) else None for s in settings_list]
     for name in names:
-        if not isinstance(name, str) or not _TRUNK_NAME.match(name):
+        if not isinstance(name, str) or not config_sections._NAME.match(name):
             raise CubeError('trunk name %s: a CUBE trunk name is letters, digits and _.- only, at most 64 characters '
                             '(it stands in descriptions and in the ! #@trunk markers)' % describe.show(name))
     for name, value in opts['trunks'].items():
@@ -275,13 +292,14 @@ def desired(settings_list, options=None):
             'dial_peers': {'outbound': plan['outbound'], 'inbound': plan['inbound']},
             'transport': plan['settings']['transport'], 'srtp_mode': plan['settings']['srtp_mode'],
             'tenant': plan['tenant'], 'own_listener': plan['own_listener'], 'interface': plan['interface'],
-            'next_hop': _q(plan['settings']['next_hop'], 'target', "trunk '%s': next_hop" % plan['name']),
+            'next_hop': plan['target'],
             'blocks': _trunk_blocks(plan, opts, host_tag),
             'notes': plan['notes'],
         })
     report = ['host-wide: %s' % note for note in notes]
     report.extend("trunk %s: %s" % (trunk['name'], note) for trunk in trunks for note in trunk['notes'])
-    return {'platform': PLATFORM, 'host': opts['host'], 'release': release,
+    return {'platform': PLATFORM, 'host': opts['host'], 'release': release, 'tag_base': host_tag,
+            'manage_default_signaling': opts['manage_default_signaling'],
             'host_wide': {'before_trunks': before, 'after_trunks': after}, 'trunks': trunks, 'notes': notes,
             'report': report}
 
@@ -312,7 +330,7 @@ def _plan(settings, position, opts):
         _refuse(name, 'listen.address', '%s is not an IP address: CUBE binds a trunk to the interface holding it'
                 % describe.show(listen.get('address')))
     if 'interface' in over:
-        interface = _q(over['interface'], 'name', '%s: mediation_gateway_cube_trunks.%s.interface' % (what, name))
+        interface = _q(over['interface'], 'interface', '%s: mediation_gateway_cube_trunks.%s.interface' % (what, name))
     elif listen_ip in opts['interfaces']:
         interface = opts['interfaces'][listen_ip]
     else:
@@ -378,6 +396,12 @@ def _plan(settings, position, opts):
                      'listener of its own' % (ca_trustpoint or 'the provider\'s CA'))
     if not tls and srtp_mode != 'disabled':
         notes.append('SRTP over a TCP trunk: the SDES keys travel in the SDP without TLS')
+    if hop_kind == 'dns':
+        notes.append('the inbound dial peer matches this trunk\'s calls by incoming uri via, on voice class uri %d '
+                     '(host %s); IOS compares that name with the host of the Via header as it is written, without '
+                     'resolving it (inference, not confirmed from Cisco\'s documents): a provider whose Via carries '
+                     'an IP address matches no dial peer of this trunk - check which inbound dial peer a test call '
+                     'takes' % (tag, uri_host))
     if tls and hop_kind == 'ipv6':
         notes.append('an IPv6 next hop gets no crypto signaling remote-addr (its IPv6 form is not documented): its '
                      'TLS policy is the default one')
@@ -392,12 +416,40 @@ def _plan(settings, position, opts):
 
 def _check_shared(plans, opts):
     """Tags and dial peers are the router's: no two trunks (nor the host-wide objects) may share one; two trunks
-    to one provider host could not tell their inbound calls apart."""
+    to one provider host could not tell their inbound calls apart, nor two tenant listeners on one interface
+    and port their inbound connections."""
     seen = {opts['tag_base']: 'the host-wide TLS objects (mediation_gateway_cube_tag_base)'}
     peers = {}
     hosts = {}
+    listeners = {}
+    global_ports = {True: (opts['secure_port'] or IOS_SECURE_PORT, 'secure', 'mediation_gateway_cube_secure_port'),
+                    False: (opts['non_secure_port'] or IOS_NON_SECURE_PORT, 'non-secure',
+                            'mediation_gateway_cube_non_secure_port')}
     for plan in plans:
         owner = "trunk '%s'" % plan['name']
+        if plan['own_listener']:
+            # TLS and TCP listeners are both TCP sockets: one interface and port is one listener, whatever the
+            # transport (and a non-secure one listens on UDP too)
+            where = (plan['interface'], plan['listen_port'])
+            transport = 'TLS' if plan['tls'] else 'TCP'
+            if where in listeners:
+                raise CubeError("%s: its listener (voice class tenant listen-port %s %d, bound to %s) is also trunk "
+                                "'%s''s (%s): the router could not tell their inbound connections apart; give one of "
+                                'them another gateway port (gateway.%s_port) or another listen address on another '
+                                'interface, or let trunks of one transport share the router\'s global listener '
+                                '(%s: %d; their inbound dial peers tell the providers apart)'
+                                % (owner, 'secure' if plan['tls'] else 'non-secure', plan['listen_port'],
+                                   plan['interface'], listeners[where][0], listeners[where][1],
+                                   'tls' if plan['tls'] else 'tcp', global_ports[plan['tls']][2], plan['listen_port']))
+            listeners[where] = (plan['name'], transport)
+            port, kind, option = global_ports[not plan['tls']]
+            if plan['listen_port'] == port:
+                raise CubeError('%s: its %s listener port %d is the router\'s global %s port (%s, on every '
+                                'address): give the trunk another gateway port (gateway.%s_port) or move the global '
+                                'one (%s)' % (owner, transport, plan['listen_port'], kind,
+                                              'IOS\'s default' if opts[option[len('mediation_gateway_cube_'):]] is None
+                                              else option,
+                                              'tls' if plan['tls'] else 'tcp', option))
         if plan['tag'] in seen:
             raise CubeError('%s: voice class tag %d is also that of %s: give one of them another '
                             '(mediation_gateway_cube_trunks.%s.tag)' % (owner, plan['tag'], seen[plan['tag']], plan['name']))
@@ -451,9 +503,9 @@ def _host_wide(plans, opts, host_tag):
         if release == '17.8':
             before.append(_block('tls-cipher', ['voice class tls-cipher %d' % host_tag],
                                  ['cipher %d %s' % (i + 1, c) for i, c in enumerate(TLS_CIPHERS)], owned=True))
-            profile = ['trustpoint %s' % tp, 'cipher %d' % host_tag]
+            profile = ['description %s' % HOST_DESCRIPTION, 'trustpoint %s' % tp, 'cipher %d' % host_tag]
         else:
-            profile = ['trustpoint %s' % tp]
+            profile = ['description %s' % HOST_DESCRIPTION, 'trustpoint %s' % tp]
             if on_default:
                 profile.append('cn-san-validate server')
             profile.append('cipher ecdsa-cipher')
@@ -583,14 +635,14 @@ def _sections(items):
             continue
         if owner != current:
             if current is not None:
-                out.append('! #@end')
+                out.append('! ' + config_sections.END)
             if owner is not None:
-                out.append('! #@trunk %s' % owner)
+                out.append('! ' + config_sections.BEGIN + owner)
             current = owner
         out.extend(lines)
         out.append('!')
     if current is not None:
-        out.append('! #@end')
+        out.append('! ' + config_sections.END)
     return '\n'.join(out) + '\n' if out else ''
 
 
@@ -604,10 +656,18 @@ def config_text(desired_data):
 # parse
 # ---------------------------------------------------------------------------------------------
 
+def _ipv6(match):
+    try:
+        return 'ipv6:[%s]' % ipaddress.IPv6Address(match.group(1)).compressed
+    except ValueError:
+        return 'ipv6:[%s]' % match.group(1).lower()
+
+
 def canonical(line):
     """A configuration line as the comparison sees it: single spaces, the ``cn-san validate`` spelling of 17.8
-    for the ``cn-san-validate`` of older releases, and a ``remote-addr`` mask as a prefix length."""
-    text = ' '.join(line.split())
+    for the ``cn-san-validate`` of older releases, a ``remote-addr`` mask as a prefix length, and an IPv6
+    address (``ipv6:[2001:DB8::1]``) in its compressed lower-case form, whichever case the router prints."""
+    text = _IPV6_FORM.sub(_ipv6, ' '.join(line.split()))
     if text.startswith('cn-san-validate '):
         text = 'cn-san validate ' + text[len('cn-san-validate '):]
     match = _MASK_FORM.match(text)
@@ -638,12 +698,27 @@ def key(line):
 
 
 def _banner_end(line):
-    """The delimiter a ``banner`` line opens, or None when the banner ends on the same line."""
-    rest = line.split(None, 2)[2] if len(line.split(None, 2)) == 3 else ''
+    """The delimiter a ``banner`` line opens, or None when the banner ends on the same line (or has no text)."""
+    words = line.split(None, 1)
+    rest = words[1] if len(words) == 2 else ''
+    kind = rest.split(None, 1)
+    if kind and kind[0] in _BANNER_TYPES:
+        rest = kind[1] if len(kind) == 2 else ''
     if not rest:
         return None
     delimiter = '^C' if rest.startswith('^C') else rest[0]
     return None if delimiter in rest[len(delimiter):] else delimiter
+
+
+def _indent(line, number):
+    """The depth of a line's indentation, a tab advancing to the next multiple of :data:`TAB_WIDTH`; a line
+    that indents with both spaces and tabs is refused (how the router meant it cannot be told)."""
+    blank = line[:len(line) - len(line.lstrip(' \t'))]
+    if ' ' in blank and '\t' in blank:
+        raise CubeError('the running configuration indents line %d (%s) with both spaces and tabs: it cannot be '
+                        'read as the router meant it; give the configuration as show running-config prints it'
+                        % (number, describe.show(line.strip())))
+    return len(blank.expandtabs(TAB_WIDTH))
 
 
 def parse(text):
@@ -651,10 +726,13 @@ def parse(text):
     configuration mode that has children (and one per other top-level line), in the order they appear.
 
     Top-level lines start in column 0, children are indented deeper than their parent (IOS prints one space a
-    level, tenants' children two: any deeper indent is a child). Lines starting with ``!`` are separators or
-    comments; ``crypto pki certificate chain`` blocks (hexadecimal certificates ending in ``quit``) and
-    banners are left out; so are the ``Building configuration...``, ``Current configuration`` and ``end``
-    lines. Lines keep their text (trailing whitespace removed); compare them through :func:`canonical`.
+    level, tenants' children two: any deeper indent is a child; a tab advances to the next multiple of 8, and a
+    line indented with both spaces and tabs is refused). Lines starting with ``!`` are separators or
+    comments; ``crypto pki certificate chain`` blocks (hexadecimal certificates ending in ``quit``), banners
+    (up to the line holding their delimiter again) and ``macro name`` bodies (up to a line holding only ``@``,
+    whose lines stand in column 0 like configuration) are left out; so are the ``Building configuration...``,
+    ``Current configuration`` and ``end`` lines. Lines keep their text (trailing whitespace removed); compare
+    them through :func:`canonical`.
     """
     if not isinstance(text, str):
         raise CubeError('the running configuration is text, not %s' % describe.type_name(text))
@@ -662,28 +740,35 @@ def parse(text):
     stack = [(-1, root)]
     skip_indented = False
     banner = None
-    for raw in text.splitlines():
+    macro = False
+    for number, raw in enumerate(text.splitlines(), 1):
         line = raw.rstrip()
         stripped = line.strip()
         if banner is not None:
             if banner in line:
                 banner = None
             continue
+        if macro:
+            macro = stripped != '@'
+            continue
         if not stripped:
             continue
-        indent = len(line) - len(line.lstrip(' \t'))
         if skip_indented:
-            if indent > 0 or stripped == 'quit':
+            if line[:1] in (' ', '\t') or stripped == 'quit':
                 continue
             skip_indented = False
         if stripped.startswith('!'):
             continue
+        indent = _indent(line, number)
         if indent == 0:
             if stripped.startswith('crypto pki certificate chain '):
                 skip_indented = True
                 continue
-            if stripped.startswith('banner '):
+            if stripped.split(None, 1)[0] == 'banner':
                 banner = _banner_end(stripped)
+                continue
+            if stripped.split(None, 2)[:2] == ['macro', 'name']:
+                macro = True
                 continue
             if stripped in ('end', 'Building configuration...') or stripped.startswith('Current configuration'):
                 continue
@@ -728,7 +813,7 @@ def _compare(block, index):
     want = []
     for line in block['lines']:
         want.append((key(line), line))
-    wanted_keys = set(k for k, _ in want)
+    wanted_keys = set(pair[0] for pair in want)
     managed = None if block['owned'] else set(block['managed']) | wanted_keys
     have = {}
     order = []
@@ -755,7 +840,9 @@ def _compare(block, index):
             continue
         view.extend(other)
         differences.append({'object': name, 'setting': k, 'before': '\n'.join(other) if other else None, 'after': line})
-        if other and (k in REPLACE_BY_REMOVAL or len(other) > 1):
+        if other and block['owned'] and _INDEXED.match(k):
+            removals.extend('no ' + raw for raw in other)
+        elif other and (k in REPLACE_BY_REMOVAL or len(other) > 1):
             sets.extend('no ' + raw for raw in other)
         sets.append(line)
     for k in order:
@@ -772,6 +859,123 @@ def _compare(block, index):
     return present, differences, fix, view
 
 
+def _path(block):
+    return tuple(canonical(p) for p in block['parents'])
+
+
+def _description(block):
+    """The ``description`` line of a desired block (the role's mark on the object), or None."""
+    for line in block['lines']:
+        if key(line) == 'description':
+            return line
+    return None
+
+
+def _carries(children, line):
+    return any(canonical(child) == canonical(line) for child in children)
+
+
+def _holds(children):
+    """What an object on the router holds, for a message: its first children."""
+    if not children:
+        return 'nothing (no lines)'
+    shown = '; '.join(' '.join(child.split()) for child in children[:4])
+    return shown + ('; ... (%d lines)' % len(children) if len(children) > 4 else '')
+
+
+def _check_router(desired_data, index):
+    """Refuse to take over what the role cannot prove its own (:class:`CubeError`).
+
+    The role's tags and dial peer numbers are the operator's choice as much as the role's: an object at one of
+    them is the role's only with proof. A dial peer is the role's when it carries ``description NAME outbound``
+    / ``description NAME inbound``, a TLS profile when it carries ``description NAME`` (the host-wide one
+    ``description`` :data:`HOST_DESCRIPTION`) - the role writes these. A voice class at a trunk's tag (uri,
+    srtp-crypto, tenant) has no description: it is the role's when the trunk's outbound dial peer on the router
+    is, and cannot be told otherwise when that dial peer is absent; the host-wide ``tls-cipher`` likewise
+    follows the host-wide TLS profile. ``crypto signaling default`` is the TLS policy of every peer, the
+    internal side's too: a line the role did not write (another one than the role's, not naming a TLS profile
+    that carries the role's description) is replaced only with ``manage_default_signaling``."""
+    base = desired_data.get('tag_base')
+    host_blocks = desired_data['host_wide']['before_trunks']
+    profile = [b for b in host_blocks if b['kind'] == 'tls-profile']
+    ciphers = [b for b in host_blocks if b['kind'] == 'tls-cipher']
+    way_out = ('the role writes the host-wide TLS objects at mediation_gateway_cube_tag_base (%s): give it a tag '
+               'free on the router' % base)
+    if profile:
+        mark = _description(profile[0])
+        path = _path(profile[0])
+        if path in index and not _carries(index[path], mark):
+            raise CubeError("the host-wide %s on the router is not the role's: the role's carries '%s', this one "
+                            "holds: %s. %s; if it is this role's, from before it marked its objects, add '%s' to it "
+                            'by hand' % (' / '.join(profile[0]['parents']), mark, _holds(index[path]), way_out, mark))
+        if path not in index:
+            for block in ciphers:
+                if _path(block) in index:
+                    raise CubeError("the host-wide %s is on the router, but not the %s whose description ('%s') "
+                                    "marks the objects at tag %s as the role's: it cannot be told the role's; it "
+                                    'holds: %s. %s, or remove it by hand if it is a leftover of this role'
+                                    % (' / '.join(block['parents']), ' / '.join(profile[0]['parents']), mark, base,
+                                       _holds(index[_path(block)]), way_out))
+    for trunk in desired_data['trunks']:
+        name = trunk['name']
+        blocks = trunk['blocks']
+        tag_way = ('mediation_gateway_cube_trunks.%s.tag, or mediation_gateway_cube_tag_base: the dial peers follow '
+                   'the tag unless given' % name)
+        peers = {}
+        for which in ('outbound', 'inbound'):
+            parents = ['dial-peer voice %d voip' % trunk['dial_peers'][which]]
+            block = [b for b in blocks if b['kind'] == 'dial-peer' and b['parents'] == parents][0]
+            peers[which] = block
+            path = _path(block)
+            mark = _description(block)
+            if path in index and not _carries(index[path], mark):
+                raise CubeError("trunk '%s': dial peer %d on the router is not the role's: the role's (the trunk's %s "
+                                "dial peer) carries '%s', this one holds: %s. Give the trunk a dial peer free on the "
+                                'router (mediation_gateway_cube_trunks.%s.%s_dial_peer) or another tag (%s); if it is '
+                                "this role's, add '%s' to it by hand"
+                                % (name, trunk['dial_peers'][which], which, mark, _holds(index[path]), name, which,
+                                   tag_way, mark))
+        for block in blocks:
+            if block['kind'] != 'tls-profile':
+                continue
+            path = _path(block)
+            mark = _description(block)
+            if path in index and not _carries(index[path], mark):
+                raise CubeError("trunk '%s': %s on the router is not the role's: the role's carries '%s', this one "
+                                'holds: %s. Give the trunk a tag free on the router (%s); if it is this role\'s, add '
+                                "'%s' to it by hand" % (name, ' / '.join(block['parents']), mark, _holds(index[path]),
+                                                        tag_way, mark))
+        if _path(peers['outbound']) in index:
+            continue
+        for block in blocks:
+            path = _path(block)
+            if block['kind'] in ('uri', 'srtp-crypto', 'tenant') and path in index:
+                raise CubeError("trunk '%s': %s is on the router, but not the trunk's outbound dial peer %d (carrying "
+                                "'%s'), which marks the voice classes at tag %d as the role's: it cannot be told the "
+                                "role's; it holds: %s. Give the trunk a tag free on the router (%s), or remove it by "
+                                'hand if it is a leftover of this role'
+                                % (name, ' / '.join(block['parents']), trunk['dial_peers']['outbound'],
+                                   _description(peers['outbound']), trunk['tag'], _holds(index[path]), tag_way))
+    if desired_data.get('manage_default_signaling'):
+        return
+    wanted = [line for block in desired_data['host_wide']['after_trunks'] if block['kind'] == 'sip-ua'
+              for line in block['lines'] if key(line) == 'crypto signaling default']
+    if not wanted:
+        return
+    for line in index.get(('sip-ua',), []):
+        if key(line) != 'crypto signaling default' or canonical(line) == canonical(wanted[0]):
+            continue
+        named = re.match(r'crypto signaling default tls-profile (\d+)\Z', canonical(line))
+        if named and _carries(index.get(('voice class tls-profile %s' % named.group(1),), []),
+                              'description %s' % HOST_DESCRIPTION):
+            continue    # the role's own, from another tag base
+        raise CubeError("the router's sip-ua holds '%s', which is not the role's: crypto signaling default is the TLS "
+                        'policy of every TLS peer no remote-addr or tenant names, the internal side (CUCM, a PBX) '
+                        "included, and the role would replace it with '%s'. Set "
+                        'mediation_gateway_cube_manage_default_signaling: true to let it (the internal side\'s TLS '
+                        'then follows the role\'s policy)' % (' '.join(line.split()), wanted[0]))
+
+
 def drift(desired_data, running_text):
     """What differs between the desired configuration (:func:`desired`) and ``show running-config``.
 
@@ -783,10 +987,14 @@ def drift(desired_data, running_text):
     ``{parents, lines}`` for ``cisco.ios.ios_config`` (``no`` lines for what must go) and ``lines`` the same
     as configuration text, in the order the device must take them. ``before`` / ``after`` are the device's
     managed lines and the desired ones, each trunk's part between ``! #@trunk NAME`` and ``! #@end``.
+
+    Raises :class:`CubeError` where the router holds, at one of the role's tags or dial peers, an object the role
+    cannot prove its own, or a ``crypto signaling default`` line it did not write (:func:`_check_router`).
     """
     if not isinstance(desired_data, Mapping) or desired_data.get('platform') != PLATFORM:
         raise CubeError('drift needs the result of desired() for platform %s' % PLATFORM)
     index = _index(parse(running_text))
+    _check_router(desired_data, index)
     results = {}
     views = []
     fixes = []

@@ -59,9 +59,15 @@ def desired(firmware='7.4', mode='rendered', settings_list=None, **extra):
     return ac.desired(SETTINGS if settings_list is None else settings_list, options(firmware, mode, **extra))
 
 
+#: The recorded inis whose device writes CRLF line ends (the 7.2 ones): kept with LF in the repository, as every
+#: text file of the collection is, and given their CRLF here.
+CRLF = ('device-7.2-base.ini', 'device-7.2-unchanged.ini')
+
+
 def recorded(name):
     with open(RECORDED / name, newline='') as handle:
-        return handle.read()
+        text = handle.read()
+    return text.replace('\n', '\r\n') if name in CRLF else text
 
 
 def render(template, data):
@@ -239,6 +245,34 @@ def test_the_report_says_per_trunk_what_its_rows_hold():
     assert 'IpProfile 10 (SRTP disabled: SBCMediaSecurityBehaviour 2)' in line
 
 
+def _trunks_with(**changes):
+    """The tests' sip_trunks with ``changes`` (trunk name -> gateway keys) applied, as neutral settings."""
+    trunks = copy.deepcopy(HOST_VARS['sip_trunks'])
+    for trunk in trunks:
+        trunk['gateway'].update(changes.get(trunk['name'].replace('-', '_'), {}))
+    return gateway.settings_all(trunks)
+
+
+def test_two_trunks_on_one_listener_are_refused_naming_both_the_address_the_port_and_the_fix():
+    # gateway.py gives every TLS trunk port 5067: two TLS trunks on one address collide unless one has a tls_port
+    settings_list = _trunks_with(lon_public_primary={'address': '10.30.8.4'})
+    for mode in ('rendered', 'rest'):
+        with pytest.raises(PlatformError) as error:
+            desired('7.4', mode, settings_list=settings_list)
+        message = str(error.value)
+        assert 'trunks par-mpls-office-lan and lon-public-primary both listen on 10.30.8.4 port 5067' in message
+        assert 'gateway.tls_port' in message and 'gateway.tcp_port' in message
+    # a TCP trunk on the port of a TLS trunk of the same address: both are TCP sockets
+    settings_list = _trunks_with(par_vpn_tcp={'address': '10.30.8.4', 'tcp_port': 5067})
+    with pytest.raises(PlatformError) as error:
+        desired('7.4', 'rest', settings_list=settings_list)
+    assert 'trunks par-mpls-office-lan and par-vpn-tcp both listen on 10.30.8.4 port 5067' in str(error.value)
+    # a port of its own is the fix
+    data = desired('7.4', 'rest', settings_list=_trunks_with(lon_public_primary={'address': '10.30.8.4',
+                                                                                 'tls_port': 5069}))
+    assert owned(data, 'lon-public-primary', 'SIPInterface')['TLSPort'] == 5069
+
+
 # ---------------------------------------------------------------------------------------------
 # Names, indexes and options
 # ---------------------------------------------------------------------------------------------
@@ -354,8 +388,8 @@ def test_the_ini_structure(firmware):
 @pytest.mark.parametrize('firmware', FIRMWARES)
 def test_the_cli_structure(firmware):
     structure = parsers.audiocodes_cli_structure(render('cli.txt', desired(firmware)))
-    assert [entry for entry in structure if entry[0] == 'mode'] == [('mode', 'configure network'),
-                                                                   ('mode', 'configure voip')]
+    modes = [entry for entry in structure if entry[0] == 'mode']
+    assert modes == [('mode', 'configure network'), ('mode', 'configure voip')]
     rows = [entry[1] for entry in structure if entry[0] == 'row']
     assert rows.count('tls') == 4 and rows.count('ip-group') == 6 and rows.count('proxy-ip') == 6
     assert ('submode', 'media security') in structure
@@ -443,6 +477,45 @@ def test_parse_refuses_what_is_not_an_ini_file_naming_the_line(text, words):
     assert words in str(error.value)
 
 
+SECRET_ROW = 'WebUsers 0 = "Admin", "$1$c2VjcmV0LWFkbWlu", 3;'
+
+
+@pytest.mark.parametrize('text', [
+    '[ WebUsers ]\nFORMAT Index = Username, Password;\n%s\n[ \\WebUsers ]\n' % SECRET_ROW,        # a value too many
+    '[ WebUsers ]\nFORMAT Index = Username, Password, Level;\n%s x\n[ \\WebUsers ]\n' % SECRET_ROW,  # after the ";"
+    '[SNMP Params]\nSNMP ReadOnlyCommunity "$1$c2VjcmV0LWFkbWlu"\n',                         # not a parameter
+])
+def test_a_parse_error_names_the_line_and_the_reason_never_the_line(text):
+    with pytest.raises(PlatformError) as error:
+        ac.parse(text)
+    message = str(error.value)
+    assert re.match(r'the device ini, line \d+: ', message), message
+    assert 'c2VjcmV0LWFkbWlu' not in message and 'Admin' not in message
+
+
+def test_tables_the_role_does_not_read_are_parsed_leniently_by_drift():
+    running = recorded('device-7.4-unchanged.ini')
+    broken = ('[ WebUsers ]\nFORMAT Index = Username, Password;\n%s\nWebUsers 1 = "Ops", "$1$b3Bz";\n'
+              '[ \\WebUsers ]\n\n[ SNMPUsers ]\nFORMAT Index = Username, AuthKey,;\n'
+              'SNMPUsers 0 = "snmp", "$1$c25tcA==";\n[ \\SNMPUsers ]\nthis is not a parameter\n\n' % SECRET_ROW)
+    text = broken + running
+    with pytest.raises(PlatformError):
+        ac.parse(text)                                  # strict, as merge() reads
+    parsed = ac.parse(text, read=ac.READ_TABLES)
+    assert [entry['line'] for entry in parsed['skipped']] == [3, 8, 9, 11]
+    assert [row['index'] for row in ac._table(parsed, 'WebUsers')['rows']] == [1]
+    found = ac.drift(desired('7.4', 'rest'), text)
+    assert found['changed'] is False
+    note = next(note for note in found['notes'] if 'did not parse' in note)
+    assert note.startswith("the device ini's line(s) 3, 8, 9, 11, outside the tables the role reads")
+    assert 'c2VjcmV0LWFkbWlu' not in repr(found)
+    # a table the role reads stays strict, and its error does not repeat the line either
+    bad = running.replace('IPGroup 14 = 0, "par-vpn-legacy-3des"', 'IPGroup 14 = 0, "$1$c2VjcmV0LWFkbWlu", "x"')
+    with pytest.raises(PlatformError) as error:
+        ac.drift(desired('7.4', 'rest'), bad)
+    assert 'row 14 of table IPGroup has' in str(error.value) and 'c2VjcmV0LWFkbWlu' not in str(error.value)
+
+
 def test_the_recorded_inis_parse_and_say_what_they_are():
     for path in sorted(RECORDED.glob('*.ini')):
         text = recorded(path.name)
@@ -491,6 +564,90 @@ def test_a_drifted_trunk_names_each_column_and_sends_only_its_rows():
     # the views' diff changes that trunk's section alone
     diff = config_sections.unified(found['before'], found['after'], 'device', 'desired')
     assert config_sections.trunks_of(diff) == {'trunks': ['par-vpn-legacy-3des'], 'host_wide': False}
+
+
+OBSCURED = '$1$c2lwLXRydW5rLXNlY3JldA=='
+
+
+@pytest.mark.parametrize('firmware, secret_columns', [('7.4', ['PasswordAsClient', 'PasswordAsServer']),
+                                                      ('7.2', ['Password'])])
+def test_a_drifted_ip_group_row_sends_its_password_and_shows_it_nowhere(firmware, secret_columns):
+    # the device keeps an obscured password in the trunk's IP Group row, and that row drifted (its proxy set)
+    running = recorded('device-%s-unchanged.ini' % firmware)
+    line = next(line for line in running.splitlines() if line.startswith('IPGroup 14 = '))
+    changed = line.replace('"par-vpn-legacy-3des", "par-vpn-legacy-3des"', '"par-vpn-legacy-3des", "Teams"', 1) \
+        .replace('"$1$gQ=="', '"%s"' % OBSCURED)
+    assert changed.count(OBSCURED) == len(secret_columns)
+    found = ac.drift(desired(firmware, 'rest'), running.replace(line, changed))
+    trunk = result_of(found, 'par-vpn-legacy-3des')
+    assert trunk['differences'] == [{'object': 'IPGroup 14', 'setting': 'ProxySetName', 'before': 'Teams',
+                                     'after': 'par-vpn-legacy-3des'}]
+    # the lines to send carry the device's value (a rewrite must not change it) ...
+    sent = ac.parse('\n'.join(found['lines']))
+    row_sent = dict(zip(ac._table(sent, 'IPGroup')['columns'], ac._table(sent, 'IPGroup')['rows'][0]['cells']))
+    assert [row_sent[column]['value'] for column in secret_columns] == [OBSCURED] * len(secret_columns)
+    assert any(OBSCURED in line for line in trunk['lines'])
+    # ... the shown lines are the same lines with the value hidden, top-level and per trunk
+    for lines, shown in ((found['lines'], found['shown_lines']), (trunk['lines'], trunk['shown_lines'])):
+        assert shown == [line.replace(OBSCURED, ac.HIDDEN) for line in lines] and shown != lines
+        assert not any(OBSCURED in line for line in shown)
+    # the views (the --diff output) hide it on both sides, and the diff shows the row's change alone
+    assert OBSCURED not in found['before'] and OBSCURED not in found['after']
+    assert '"%s"' % ac.HIDDEN in found['before'] and '"%s"' % ac.HIDDEN in found['after']
+    diff = config_sections.unified(found['before'], found['after'], 'device', 'desired')
+    assert OBSCURED not in diff and config_sections.trunks_of(diff)['trunks'] == ['par-vpn-legacy-3des']
+    # what the action returns: the shown lines, under the name lines
+    from ansible_collections.voip.trunk_security.plugins.action import sbc_drift as action
+    assert action._shown(trunk)['lines'] == trunk['shown_lines'] and action._shown(found)['lines'] == \
+        found['shown_lines']
+    # a device holding the lines has the password as it was, and no drift
+    merged = ac.merge(running.replace(line, changed), '\n'.join(found['lines']))
+    assert merged.count(OBSCURED) == len(secret_columns)
+    assert ac.drift(desired(firmware, 'rest'), merged)['changed'] is False
+
+
+def test_an_unchanged_device_shows_the_same_lines_it_would_send():
+    found = ac.drift(desired('7.4', 'rest'), recorded('device-7.4-drifted.ini'))
+    assert found['shown_lines'] == found['lines']
+    assert all(trunk['shown_lines'] == trunk['lines'] and trunk['unfixable'] == [] for trunk in found['trunks'])
+
+
+def test_values_the_device_wrote_are_written_back_exactly_as_written():
+    running = recorded('device-7.4-kept-values.ini')
+    device = ac.parse(running)
+    found = ac.drift(desired('7.4', 'rest'), running)
+    drifted = result_of(found, 'par-vpn-legacy-3des')
+    assert [d['setting'] for d in drifted['differences']] == ['TLSVersion', 'SBCMediaSecurityBehaviour']
+    sent = ac.parse('\n'.join(found['lines']))
+    for table in sent['tables']:
+        device_table = ac._table(device, table['name'])
+        device_row = next(r for r in device_table['rows'] if r['index'] == table['rows'][0]['index'])
+        owned_columns = set(owned(desired('7.4', 'rest'), 'par-vpn-legacy-3des', table['name']))
+        for column, raw, device_raw in zip(table['columns'], table['rows'][0]['raw'], device_row['raw']):
+            if column not in owned_columns:
+                assert raw == device_raw, (table['name'], column)
+    text = '\n'.join(found['lines'])
+    for written in (', 2001:0db8::0001, 0000002560, 0, 4294967295;', ', 1, AudioCodersGroups 0, 0, 10, '):
+        assert written in text
+    # the device holding the lines keeps them as they were, and has no drift left
+    merged = ac.merge(running, text)
+    assert '2001:0db8::0001, 0000002560, 0, 4294967295;' in merged and ', AudioCodersGroups 0, ' in merged
+    assert ac.drift(desired('7.4', 'rest'), merged)['changed'] is False
+
+
+@pytest.mark.parametrize('raw', ['4294967295', '0007', '2001:0db8::0001', 'a b  c', "'single quoted'"])
+def test_a_kept_cell_is_the_device_s_text_where_the_helper_would_write_it_otherwise(raw):
+    parsed = ac.parse('[ T ]\nFORMAT Index = A;\nT 0 = %s;\n[ \\T ]\n' % raw)
+    entry = parsed['tables'][0]['rows'][0]
+    kept = ac._kept_row(entry)
+    assert kept == [{'kind': ac.DEVICE_TEXT, 'value': raw}] and ac._write_cell(kept[0]) == raw
+    # one that does not read back as one value is refused, never written
+    for text in ('a, b', 'a;b', '"open', 'a\nb'):
+        with pytest.raises(PlatformError):
+            ac._write_cell({'kind': ac.DEVICE_TEXT, 'value': text})
+    # the helper's own spelling goes through the helper
+    assert ac._kept({'kind': 'int', 'value': 7}, '7') == {'kind': 'int', 'value': 7}
+    assert ac._kept({'kind': 'string', 'value': 'x'}, '"x"') == {'kind': 'kept', 'value': 'x'}
 
 
 def test_a_missing_trunk_gets_every_row_at_free_indexes():
@@ -559,6 +716,10 @@ def test_another_address_in_a_trunk_s_proxy_set_is_drift_no_line_removes():
                                      'after': None}]
     assert 'remove it on the device' in trunk['notes'][-1]
     assert ac.drift(desired('7.4', 'rest'), ac.merge(text, '\n'.join(found['lines'])))['changed'] is True
+    # the caller stops before sending anything: unfixable names the row, the other trunks have none
+    assert trunk['unfixable'] == ['ProxyIp row 99 (192.0.2.66:5060 1) is another address of proxy set '
+                                  'par-mpls-private: remove it on the device (an incremental ini cannot delete a row)']
+    assert all(other['unfixable'] == [] for other in found['trunks'] if other['name'] != 'par-mpls-private')
 
 
 def test_a_trunk_keeps_the_index_its_row_has_on_the_device():
@@ -592,13 +753,15 @@ _TRUNK_NAMES = st.from_regex(r'[a-z][a-z0-9-]{0,11}', fullmatch=True)
 @st.composite
 def neutral_settings(draw):
     names = draw(st.lists(_TRUNK_NAMES, min_size=1, max_size=4, unique_by=str.lower))
+    # every trunk listens on 10.30.0.4: each on a port of its own (two on one port are refused)
+    ports = draw(st.lists(st.integers(1024, 65535), min_size=len(names), max_size=len(names), unique=True))
     found = []
     for position, name in enumerate(names):
         tls = draw(st.booleans())
         hop = draw(st.sampled_from(['sip.example.net', '192.0.2.7', '2001:db8::7', 'a-b.c.example']))
         found.append({
             'name': name, 'transport': 'tls' if tls else 'tcp',
-            'listen': {'address': '10.30.0.4', 'port': draw(st.integers(1024, 65535)),
+            'listen': {'address': '10.30.0.4', 'port': ports[position],
                        'transport': 'tls' if tls else 'tcp'},
             'next_hop': {'address': hop, 'port': draw(st.integers(1, 65535)), 'transport': 'tls' if tls else 'tcp',
                          'server_name': hop if tls else None, 'verify_certificate': tls},

@@ -83,6 +83,18 @@ def assert_stock_units_never_ran(lab):
         assert state['InvocationID'] == '' and state['MainPID'] == '0', (unit, state)  # never started since boot
 
 
+def _owned_listeners(lab, seconds=10.0):
+    """The listeners, once ss names a process for each (bounded): just after a boot a socket may be listed before
+    the process holding it is (seen once, right after a reboot, with the units already active). A listener whose
+    owner is named is never waited on, so a wrong owner still fails at once."""
+    deadline = time.monotonic() + seconds
+    listeners = lab.listeners()
+    while any(entry['process'] is None for entry in listeners) and time.monotonic() < deadline:
+        time.sleep(0.5)
+        listeners = lab.listeners()
+    return listeners
+
+
 def assert_serving(lab, client):
     """Gateway and relay up as enabled units, every listener theirs, the TLS trunk answering."""
     for unit in (GATEWAY, RELAY):
@@ -90,7 +102,7 @@ def assert_serving(lab, client):
         assert (state['ActiveState'], state['SubState'], state['UnitFileState']) == ('active', 'running', 'enabled'), \
             (unit, state)
         assert int(state['MainPID']) > 0 and state['FragmentPath'] == '/etc/systemd/system/' + unit, (unit, state)
-    listeners = lab.listeners()
+    listeners = _owned_listeners(lab)
     owners = {(entry['address'], entry['port']): entry['units'] for entry in listeners}
     for address in (PUBLIC, PRIVATE, INTERNAL):
         assert owners.get(address) == [GATEWAY], (address, listeners)

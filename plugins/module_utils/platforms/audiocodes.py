@@ -227,9 +227,7 @@ _COLUMNS_7_4 = {
         'SBCIPv6SIPInterfaceName, MinActiveServersLB, SuccessDetectionRetries, SuccessDetectionInterval, '
         'FailureDetectionRetransmissions, AcceptDHCPProxyList'
     ),
-    'ProxyIp': _columns(
-        'ProxySetId, ProxyIpIndex, IpAddress, TransportType, Priority, Weight'
-    ),
+    'ProxyIp': _COLUMNS_7_2['ProxyIp'],
     'IpProfile': _columns(
         'ProfileName, IpPreference, CodersGroupName, IsFaxUsed, JitterBufMinDelay, JitterBufOptFactor, '
         'IPDiffServ, SigIPDiffServ, RTPRedundancyDepth, CNGmode, VxxTransportType, NSEMode, IsDTMFUsed, '

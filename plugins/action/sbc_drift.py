@@ -43,7 +43,7 @@ class ActionModule(ActionBase):
             changed=bool(found['changed']),
             trunks=[_shown(trunk) for trunk in found['trunks']],
             host_wide=_shown(found['host_wide']),
-            lines=_shown(found)['lines'],
+            lines=found.get('shown_lines', found['lines']),
             drifted=[trunk['name'] for trunk in found['trunks'] if trunk['status'] != 'unchanged'],
         )
         if found['changed'] and self._task.diff:
